@@ -1,0 +1,472 @@
+"""Question variation: many phrasings of each fact's question, in named style families.
+
+The method: a model trained on one phrasing answers that phrasing; trained on varied ones it
+learns the fact. Training phrasings come from the TRAIN_FAMILIES; evaluation phrasings come from
+HELDOUT_FAMILIES that training never uses, and `check_leaks` proves on every run that no
+evaluation phrasing equals or nearly equals a training one.
+
+Generation is rule-based and deterministic for a seed. Every family draws from finite template
+lists, and a last-resort family of lead-in/closing words gives hundreds more distinct phrasings,
+so any N up to MAX_PHRASINGS always succeeds without looping.
+"""
+
+from __future__ import annotations
+
+import difflib
+import random
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from .facts import Fact, FactSet, normalise_question
+
+TRAIN_FAMILIES = ("formal", "casual", "terse", "polite", "command", "indirect", "typo")
+HELDOUT_FAMILIES = ("third_person", "conversational")
+MAX_PHRASINGS = 200
+NEAR_DUPLICATE = 0.92  # difflib ratio of normalised texts at or above which two phrasings leak
+
+_BE = {"is", "are", "was", "were", "am"}
+_DO = {"do", "does", "did"}
+_MODAL = {"can", "will", "would", "should", "could", "has", "have", "had"}
+_PRONOUNS = {"i", "you", "he", "she", "we", "they", "it"}
+_WH = ("how many", "how much", "how old", "how long", "how", "what", "which", "who", "whom",
+       "whose", "when", "where", "why")
+_IRREGULAR_PAST = {
+    "go": "went", "grow": "grew", "meet": "met", "get": "got", "buy": "bought", "drive": "drove",
+    "have": "had", "take": "took", "begin": "began", "make": "made", "find": "found",
+    "choose": "chose", "give": "gave", "teach": "taught", "leave": "left", "win": "won",
+    "run": "ran", "ride": "rode", "write": "wrote", "read": "read", "sell": "sold", "say": "said",
+    "come": "came", "see": "saw", "speak": "spoke", "eat": "ate", "drink": "drank", "sing": "sang",
+    "fly": "flew", "break": "broke", "wear": "wore", "put": "put", "set": "set", "be": "was",
+    "do": "did", "think": "thought", "bring": "brought", "learn": "learned", "swim": "swam",
+}
+# Word-level synonyms for the 'indirect' family (both directions are looked up).
+_SYNONYMS = {
+    "dog": ["pup", "doggo"], "cat": ["kitty", "cat companion"], "name": ["first name"],
+    "favorite": ["favourite", "preferred", "top"], "favourite": ["favorite", "preferred"],
+    "car": ["vehicle", "ride"], "job": ["occupation", "profession"],
+    "birthday": ["date of birth", "birth date"], "wife": ["spouse"], "husband": ["spouse"],
+    "partner": ["significant other"], "mom": ["mother"], "mother": ["mom"], "dad": ["father"],
+    "father": ["dad"], "city": ["town"], "hometown": ["home town"], "color": ["colour", "shade"],
+    "colour": ["color"], "food": ["dish", "meal"], "movie": ["film"], "film": ["movie"],
+    "book": ["novel"], "band": ["group"], "university": ["college", "uni"], "pet": ["animal"],
+    "phone": ["cell"], "house": ["home"], "friend": ["pal", "buddy"], "best": ["closest"],
+    "live": ["reside"], "employer": ["company"],
+    "company": ["employer"], "street": ["road"], "anniversary": ["anniversary date"],
+    "son": ["boy"], "daughter": ["girl"], "kid": ["child"], "child": ["kid"], "sport": ["game"],
+    "instrument": ["musical instrument"], "team": ["side"], "drink": ["beverage"],
+    "language": ["tongue"], "degree": ["qualification"], "school": ["alma mater"],
+}
+_KEYBOARD = {
+    "q": "wa", "w": "qes", "e": "wrd", "r": "etf", "t": "ryg", "y": "tuh", "u": "yij", "i": "uok",
+    "o": "ipl", "p": "ol", "a": "qsz", "s": "adw", "d": "sfe", "f": "dgr", "g": "fht", "h": "gjy",
+    "j": "hku", "k": "jli", "l": "ko", "z": "xa", "x": "zcs", "c": "xvd", "v": "cbf", "b": "vng",
+    "n": "bmh", "m": "nj",
+}
+_LEAD_INS = ["hey", "ok so", "quick one", "one sec", "hmm", "sorry", "um", "right", "yo",
+             "alright", "question", "by the way", "just wondering", "random but", "so"]
+_CLOSERS = ["please", "thanks", "again", "if you know", "for me", "real quick", "cheers",
+            "ta", "thank you", "remind me", "no rush", "ty"]
+
+
+@dataclass(frozen=True)
+class Phrasing:
+    """One phrasing of a fact's question, tagged with the family that made it."""
+
+    fact_id: str
+    text: str
+    family: str
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The parts of a question that the templates recombine."""
+
+    question: str  # the user's question, tidied, ending in '?'
+    embedded: str | None  # "what my dog's name is": usable after "remind me"
+    topic: str | None  # "my dog's name": a noun phrase, when the question asks for one
+    wh: str | None = None  # "what", "which university": the question word(s)
+
+
+# --- parsing -------------------------------------------------------------------------
+
+
+def _tidy(question: str) -> str:
+    q = " ".join(question.strip().split()).rstrip("?.! ")
+    q = re.sub(r"(?i)\b(what|who|where|when|how)'s\b", r"\1 is", q)
+    return q[:1].upper() + q[1:] + "?" if q else "?"
+
+
+def _split_wh(words: list[str]) -> tuple[str, list[str]] | None:
+    """Return the wh-phrase ("what year") and the words after it, starting at the auxiliary."""
+    low = [w.lower() for w in words]
+    for wh in _WH:
+        n = len(wh.split())
+        if low[:n] == wh.split():
+            for j in range(n, min(len(words), n + 3)):  # "what year", "which high school"
+                if low[j] in _BE | _DO | _MODAL:
+                    return " ".join(words[:j]), words[j:]
+            return None
+    return None
+
+
+_VERBS = {
+    "live", "work", "go", "like", "drive", "play", "study", "have", "own", "speak", "call", "want",
+    "love", "prefer", "eat", "drink", "use", "attend", "grow", "meet", "get", "buy", "name", "adopt",
+    "marry", "come", "teach", "do", "make", "celebrate", "support", "root", "watch", "listen", "read",
+    "cook", "wear", "keep", "take", "need", "hate", "collect", "volunteer", "run", "sing", "write",
+}
+_BE_STOP = {"born", "from", "located", "called", "named", "allergic", "at", "in", "to", "for", "on",
+            "based", "married", "due", "going", "getting", "doing", "like"}
+
+
+def _subject_len(rest: list[str], aux: str, names: Sequence[str] = ()) -> int:
+    """How many words form the subject: a pronoun, a name, or 'my ...' up to the verb; 0 if unsure."""
+    if not rest:
+        return 0
+    first = rest[0].lower()
+    if first in _PRONOUNS or (rest[0] in names and aux not in _BE):
+        return 1
+    if first not in ("my", "our") and not any(rest[0] in (n, f"{n}'s", f"{n}'") for n in names):
+        return 0
+    for n in range(1, len(rest)):
+        word = rest[n].lower()
+        if aux in _BE and (word in _BE_STOP or word.endswith("ed")):
+            return n
+        if aux not in _BE and word in _VERBS:
+            return n
+    return len(rest) if aux in _BE else 0
+
+
+def _past(verb: str) -> str:
+    v = verb.lower()
+    if v in _IRREGULAR_PAST:
+        return _IRREGULAR_PAST[v]
+    if v.endswith("e"):
+        return v + "d"
+    if re.search(r"[^aeiou]y$", v):
+        return v[:-1] + "ied"
+    return v + "ed"
+
+
+def _third(verb: str) -> str:
+    v = verb.lower()
+    if v == "have":
+        return "has"
+    if re.search(r"(s|sh|ch|x|z|o)$", v):
+        return v + "es"
+    if re.search(r"[^aeiou]y$", v):
+        return v[:-1] + "ies"
+    return v + "s"
+
+
+def parse(question: str, names: Sequence[str] = ()) -> Parsed:
+    """Split a question into the parts the templates need; unknown shapes keep only the text.
+
+    `names` are words that may stand as the subject (the person's name, for third person)."""
+    q = _tidy(question)
+    words = q.rstrip("?").split()
+    split = _split_wh(words) if words else None
+    if not split:
+        return Parsed(q, None, None)
+    wh, (aux, *rest) = split
+    wh_l, aux_l = wh[0].lower() + wh[1:], aux.lower()
+    n = _subject_len(rest, aux_l, names)
+    if n == 0:
+        return Parsed(q, None, None)
+    subject, tail = " ".join(rest[:n]), rest[n:]
+    if aux_l in _BE:
+        embedded = " ".join([wh_l, subject, aux_l, *tail])
+    elif aux_l in _DO and tail:
+        verb = tail[0]
+        if aux_l == "did":
+            verb = _past(verb)
+        elif aux_l == "does":
+            verb = _third(verb)
+        embedded = " ".join([wh_l, subject, verb, *tail[1:]])
+    else:
+        embedded = " ".join([wh_l, subject, aux_l, *tail])
+    noun_topic = aux_l in _BE and not tail and subject.lower().startswith("my ")
+    topic = subject if noun_topic and wh_l in ("what", "who", "when") else None
+    return Parsed(q, embedded, topic, wh_l)
+
+
+# --- person transforms ---------------------------------------------------------------
+
+
+def _swap_person(text: str, table: dict[str, str]) -> str:
+    def repl(m: re.Match) -> str:
+        word = m.group(0)
+        new = table.get(word.lower(), word)
+        return new[:1].upper() + new[1:] if word[:1].isupper() and new[:1].islower() else new
+
+    return re.sub(r"\b[\w']+\b", repl, text)
+
+
+def second_person(text: str) -> str:
+    """'my dog's name' -> 'your dog's name' (for answer sentences)."""
+    return _swap_person(text, {"my": "your", "i": "you", "me": "you", "am": "are", "mine": "yours",
+                               "i'm": "you're", "myself": "yourself"})
+
+
+def third_person(text: str, name: str) -> str:
+    """'Where do I work?' -> 'Where does Maya work?'."""
+    text = re.sub(r"\b(do|Do) I\b", lambda m: ("Does" if m.group(1) == "Do" else "does") + " I", text)
+    text = re.sub(r"\b(am|Am) I\b", lambda m: ("Is" if m.group(1) == "Am" else "is") + " I", text)
+    text = re.sub(r"(?<!does )(?<!did )(?<!Does )(?<!Did )\bI (do|am|have)\b",
+                  lambda m: "I " + {"do": "does", "am": "is", "have": "has"}[m.group(1)], text)
+    own = f"{name}'" if name.endswith("s") else f"{name}'s"
+    return _swap_person(text, {"my": own, "i": name, "me": name, "mine": own, "myself": name})
+
+
+# --- families ------------------------------------------------------------------------
+
+
+def _casualise(text: str) -> str:
+    t = text.lower().rstrip("?.! ")
+    for a, b in (("what is", "whats"), ("who is", "whos"), ("where is", "wheres"), ("do you", "d'you"),
+                 ("i am", "im"), ("is not", "isnt"), ("dog's", "dogs"), ("'s ", "s ")):
+        t = t.replace(a, b)
+    return t
+
+
+def _synonym_variants(text: str) -> list[str]:
+    out = []
+    for word in re.findall(r"[A-Za-z]+", text):
+        for syn in _SYNONYMS.get(word.lower(), []):
+            if syn != word.lower():
+                out.append(re.sub(rf"\b{word}\b", syn, text, count=1))
+    return out
+
+
+def _restructures(p: Parsed) -> list[str]:
+    """Rewrites that change the sentence, not just a word: "my dog's name" -> "my dog called"."""
+    out = []
+    m = re.fullmatch(r"(?i)my (.+?)'s name", p.topic or "")
+    if m:
+        thing = m.group(1)
+        out += [f"What is my {thing} called?", f"What did I name my {thing}?",
+                f"What do I call my {thing}?", f"How is my {thing} named?"]
+    if p.topic:
+        out += [f"What's the deal with {p.topic}?", f"Any idea what {p.topic} is?"]
+    return out
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _wrapped(q: str, family: str) -> list[str]:
+    """Templates that only wrap the whole question: for shapes the parser does not know."""
+    return {
+        "formal": [q, f"May I ask: {q}", f"I would like to know this: {q}"],
+        "casual": [_casualise(q), f"so {_casualise(q)}", f"wait {_casualise(q)}"],
+        "terse": [f"{q.rstrip('?')}, again?"],
+        "polite": [f"Could you remind me: {q}", f"Sorry to ask again, but {_lower_first(q)}",
+                   f"If you don't mind: {q}"],
+        "command": [f"Tell me: {q}", f"Remind me: {q}", f"Answer this: {q}"],
+        "indirect": _synonym_variants(q),
+        "conversational": [f"Before I forget, {_lower_first(q)}", f"Settle something for me: {q}",
+                           f"My memory is terrible today. {q}"],
+    }.get(family, [])
+
+
+def family_candidates(p: Parsed, family: str, person: str | None = None) -> list[str]:
+    """All phrasings a family can make for one parsed question, best first."""
+    q, core, topic = p.question, p.embedded, p.topic
+    if family == "third_person":
+        return _third_person_family(p, person) if person else []
+    if core is None:
+        return _wrapped(q, family)
+    what_topic = topic if p.wh == "what" else None
+    if family == "formal":
+        out = [q, f"May I ask {core}?", f"I would like to know {core}.", f"Please state {core}."]
+        return out + ([f"Kindly tell me {topic}."] if what_topic else [])
+    if family == "casual":
+        out = [_casualise(q), f"wait {_casualise(q)}", f"uh {_casualise(q)} again", f"so {_casualise(core)}?"]
+        return out + ([f"{_casualise(topic)} again", f"whats {_casualise(topic)} lol"] if what_topic else [])
+    if family == "terse":
+        if topic:
+            return [f"{topic}?", f"{re.sub(r'(?i)^my ', '', topic)}?", f"{topic}, again?"]
+        return [f"{core}?", f"{core}, again?"]
+    if family == "polite":
+        return [f"Could you remind me {core}?", f"Would you mind telling me {core}?",
+                f"Can you please tell me {core}?", f"Do you happen to know {core}?",
+                f"Sorry to ask again, but {_lower_first(q)}"]
+    if family == "command":
+        out = [f"Tell me {core}.", f"Remind me {core}.", f"I need to know {core}."]
+        return out + ([f"Tell me {what_topic}.", f"Say {what_topic}.", f"Give me {what_topic}."] if what_topic else [])
+    if family == "indirect":
+        return _restructures(p) + _synonym_variants(q) + _synonym_variants(f"Remind me {core}.")
+    if family == "conversational":
+        return [f"I was chatting with a friend and blanked on {core}.",
+                f"Before I forget, {_lower_first(q)}",
+                f"Help me out here, I can't recall {core}.",
+                f"Settle something for me: {_lower_first(q)}",
+                f"For a form I'm filling out, I need to know {core}.",
+                f"My memory is terrible today. {q}"]
+    raise ValueError(f"unknown family {family!r}")
+
+
+def _third_person_family(p: Parsed, person: str) -> list[str]:
+    tq = third_person(p.question, person)
+    tp = parse(tq, names=[person])
+    out = [tq] + [third_person(s, person) for s in _synonym_variants(p.question)[:2]]
+    if tp.embedded:
+        out += [f"Do you know {tp.embedded}?", f"Tell me {tp.embedded}."]
+    return out
+
+
+def _typo(text: str, rng: random.Random) -> str:
+    """One or two realistic keyboard slips: swap, drop, double, or a neighbouring key."""
+    chars = list(text)
+    letters = [i for i, c in enumerate(chars) if c.lower() in _KEYBOARD]
+    if len(letters) < 2:
+        return text + text[-1:]  # nothing to slip on: a doubled last key
+    for _ in range(rng.choice((1, 1, 2))):
+        i = rng.choice(letters[:-1])
+        kind = rng.choice(("swap", "drop", "double", "near"))
+        if kind == "swap" and i + 1 < len(chars):
+            chars[i], chars[i + 1] = chars[i + 1], chars[i]
+        elif kind == "drop":
+            chars[i] = ""
+        elif kind == "double":
+            chars[i] = chars[i] * 2
+        else:
+            chars[i] = rng.choice(_KEYBOARD.get(chars[i].lower(), chars[i]))
+    return "".join(chars)
+
+
+def _fillers(p: Parsed) -> Iterable[str]:
+    """Lead-in x closing-word combinations: the inexhaustible last resort (180+ distinct)."""
+    base = _lower_first(p.question.rstrip("?"))
+    for closer in [""] + _CLOSERS:
+        for lead in _LEAD_INS:
+            yield f"{lead.capitalize()}, {base}{', ' + closer if closer else ''}?"
+
+
+# --- generation ----------------------------------------------------------------------
+
+
+def _take(pools: dict[str, list[str]], n: int, seen: set[str], fact_id: str, rng: random.Random,
+          first: Sequence[str] = ()) -> list[Phrasing]:
+    """Round-robin across families, skipping normalised duplicates, until n are taken."""
+    out: list[Phrasing] = []
+
+    def add(text: str, family: str) -> None:
+        key = normalise_question(text)
+        if key and key not in seen and len(out) < n:
+            seen.add(key)
+            out.append(Phrasing(fact_id, text, family))
+
+    for text in first:
+        add(text, "formal")
+    queues = {f: list(c) for f, c in pools.items()}
+    while len(out) < n and any(queues.values()):
+        for family, queue in queues.items():
+            if queue:
+                add(queue.pop(0), family)
+    return out
+
+
+def training_phrasings(fact: Fact, n: int = 10, seed: int = 0, person: str | None = None) -> list[Phrasing]:
+    """N distinct training phrasings of one fact; the first is always the user's own question."""
+    if not 1 <= n <= MAX_PHRASINGS:
+        raise ValueError(f"the number of phrasings must be between 1 and {MAX_PHRASINGS}, got {n}")
+    rng = random.Random(f"{seed}:{fact.id}")
+    p = parse(fact.question)
+    pools: dict[str, list[str]] = {}
+    for family in TRAIN_FAMILIES:
+        if family == "typo":
+            continue
+        cands = family_candidates(p, family, person)
+        rng.shuffle(cands)
+        pools[family] = cands
+    sources = [c for cands in pools.values() for c in cands] or [p.question]
+    pools["typo"] = [_typo(rng.choice(sources), rng) for _ in range(6)]
+    seen: set[str] = set()
+    out = _take(pools, n, seen, fact.id, rng, first=[p.question])
+    if len(out) < n:  # templates exhausted: lead-ins and closers, then more typos
+        out += _take({"casual": list(_fillers(p))}, n - len(out), seen, fact.id, rng)
+    tries = 0
+    while len(out) < n and tries < 50 * n:
+        out += _take({"typo": [_typo(rng.choice(sources), rng)]}, n - len(out), seen, fact.id, rng)
+        tries += 1
+    if len(out) < n:  # unreachable for n <= MAX_PHRASINGS: fillers alone give more
+        raise RuntimeError(f"could only make {len(out)} distinct phrasings for fact {fact.id!r}")
+    return out
+
+
+def heldout_phrasings(fact: Fact, train_texts: Iterable[str], n: int = 4, seed: int = 0,
+                      person: str | None = None) -> list[Phrasing]:
+    """Up to n evaluation phrasings from families training never used, none near a training one."""
+    rng = random.Random(f"heldout:{seed}:{fact.id}")
+    p = parse(fact.question)
+    train_norm = [normalise_question(t) for t in train_texts]
+    pools = {}
+    for family in HELDOUT_FAMILIES:
+        cands = [c for c in family_candidates(p, family, person) if not _near_any(c, train_norm)]
+        rng.shuffle(cands)
+        pools[family] = cands
+    return _take(pools, n, set(train_norm), fact.id, rng)
+
+
+@dataclass(frozen=True)
+class Split:
+    """Training and evaluation phrasings for a whole fact set."""
+
+    train: tuple[Phrasing, ...]
+    heldout: tuple[Phrasing, ...]
+
+
+def make_split(facts: FactSet, n: int = 10, seed: int = 0, heldout_n: int = 4) -> Split:
+    """Training phrasings (N per fact) and held-out ones, checked for leaks."""
+    train = [ph for f in facts for ph in training_phrasings(f, n, seed, facts.person)]
+    texts = [ph.text for ph in train]
+    heldout = [ph for f in facts for ph in heldout_phrasings(f, texts, heldout_n, seed, facts.person)]
+    split = Split(tuple(train), tuple(heldout))
+    check_leaks(split)
+    return split
+
+
+# --- leak check ----------------------------------------------------------------------
+
+
+class LeakError(ValueError):
+    """Evaluation phrasings that equal or nearly equal training phrasings."""
+
+
+def _near_any(text: str, others_norm: Sequence[str]) -> bool:
+    a = normalise_question(text)
+    matcher = difflib.SequenceMatcher(None, b=a, autojunk=False)  # seq2 is the cached side
+    for b in others_norm:
+        if a == b:
+            return True
+        matcher.set_seq1(b)
+        if matcher.real_quick_ratio() >= NEAR_DUPLICATE and matcher.ratio() >= NEAR_DUPLICATE:
+            return True
+    return False
+
+
+def find_leaks(train: Sequence[str], evaluation: Sequence[str]) -> list[str]:
+    """Evaluation texts that equal (after normalising) or nearly equal a training text."""
+    train_norm = [normalise_question(t) for t in train]
+    return [e for e in evaluation if _near_any(e, train_norm)]
+
+
+def check_leaks(split: Split) -> int:
+    """Raise LeakError on any overlap; return the number of pairs checked."""
+    leaks = find_leaks([p.text for p in split.train], [p.text for p in split.heldout])
+    if leaks:
+        raise LeakError(f"{len(leaks)} evaluation phrasing(s) also appear in training: {leaks[:5]}")
+    return len(split.train) * len(split.heldout)
+
+
+def answer_forms(fact: Fact) -> list[str]:
+    """Ways to say the answer: bare, and in short sentences (so the model learns the fact)."""
+    a = fact.answer
+    p = parse(fact.question)
+    forms = [a, f"It's {a}."]
+    if p.topic:
+        forms.append(f"{second_person(p.topic)[:1].upper()}{second_person(p.topic)[1:]} is {a}.")
+    return forms
