@@ -470,3 +470,29 @@ def answer_forms(fact: Fact) -> list[str]:
     if p.topic:
         forms.append(f"{second_person(p.topic)[:1].upper()}{second_person(p.topic)[1:]} is {a}.")
     return forms
+
+
+# --- files ---------------------------------------------------------------------------
+
+
+def split_to_dict(split: Split) -> dict:
+    as_rows = lambda ps: [{"fact_id": p.fact_id, "family": p.family, "text": p.text} for p in ps]  # noqa: E731
+    return {"train": as_rows(split.train), "heldout": as_rows(split.heldout)}
+
+
+def split_from_dict(data: dict, facts: FactSet, source: str = "phrasings") -> Split:
+    """Read a (possibly hand-edited) phrasings file; every fact id must exist."""
+    if not isinstance(data, dict) or not isinstance(data.get("train"), list):
+        raise ValueError(f"{source}: expected 'train:' and 'heldout:' lists of {{fact_id, family, text}}")
+    ids = {f.id for f in facts}
+    parts = {}
+    for key in ("train", "heldout"):
+        rows = data.get(key) or []
+        bad = [r for r in rows if not isinstance(r, dict) or r.get("fact_id") not in ids or not str(r.get("text", "")).strip()]
+        if bad:
+            raise ValueError(f"{source}: {len(bad)} {key} row(s) with an unknown fact_id or no text, e.g. {bad[0]!r}")
+        parts[key] = tuple(Phrasing(r["fact_id"], str(r["text"]).strip(), r.get("family", "custom")) for r in rows)
+    missing = ids - {p.fact_id for p in parts["train"]}
+    if missing:
+        raise ValueError(f"{source}: no training phrasing for facts {sorted(missing)}")
+    return Split(parts["train"], parts["heldout"])

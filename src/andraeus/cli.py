@@ -1,0 +1,222 @@
+"""The command line: one command per step, and `train` for the whole path."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+import yaml
+
+from .facts import FactsError, FactSet, load_facts
+from .models import DEFAULT_MODEL, ModelError
+from .progress import console
+from .variations import LeakError, make_split, split_from_dict, split_to_dict
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Give a language model one person's memory: facts in, a LoRA adapter out, measured honestly.")
+
+USER_ERRORS = (FactsError, ModelError, LeakError, FileExistsError, ValueError, OSError)
+
+
+def fail(msg: str) -> None:
+    console.print(f"[red]error:[/red] {msg}", highlight=False)
+    raise typer.Exit(2)
+
+
+def _facts(path: Path) -> FactSet:
+    try:
+        return load_facts(path)
+    except FactsError as e:
+        fail(f"{len(e.problems)} problem(s) in the facts file:\n" + "\n".join(f"  {p}" for p in e.problems))
+
+
+def _guard(fn):
+    """Turn the errors a user can cause into a clear message and exit code 2, never a traceback."""
+    from functools import wraps
+
+    from .answer import AdapterError
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (*USER_ERRORS, AdapterError) as e:
+            fail(str(e))
+    return wrapper
+
+
+@app.command()
+@_guard
+def variations(
+    facts: Path = typer.Argument(..., help="Facts file (.yaml, .json or .csv)."),
+    n: int = typer.Option(10, "--n", help="Training phrasings per fact."),
+    heldout: int = typer.Option(4, help="Held-out phrasings per fact (families training never sees)."),
+    seed: int = typer.Option(0, help="Seed for phrasing generation."),
+    out: Optional[Path] = typer.Option(None, help="Write an editable YAML file for `train --phrasings`."),
+):
+    """Print the phrasings that training and evaluation will use."""
+    fs = _facts(facts)
+    split = make_split(fs, n, seed, heldout)
+    if out:
+        out.write_text(yaml.safe_dump(split_to_dict(split), sort_keys=False, allow_unicode=True))
+        console.print(f"wrote {len(split.train)} training and {len(split.heldout)} held-out phrasings to {out}")
+        return
+    for fact in fs:
+        print(f"# {fact.id}: {fact.question} -> {fact.answer}")
+        for p in split.train:
+            if p.fact_id == fact.id:
+                print(f"  train   {p.family:<14} {p.text}")
+        for p in split.heldout:
+            if p.fact_id == fact.id:
+                print(f"  heldout {p.family:<14} {p.text}")
+
+
+@app.command()
+@_guard
+def train(
+    facts: Path = typer.Argument(..., help="Facts file (.yaml, .json or .csv)."),
+    out: Path = typer.Option(..., help="Adapter folder to write (PEFT files + manifest.json)."),
+    model: Optional[str] = typer.Option(None, help=f"Base model: built-in name, HF id or folder [default: {DEFAULT_MODEL}]."),
+    variations: Optional[int] = typer.Option(None, "--variations", help="Training phrasings per fact [default: 10]."),
+    seed: Optional[int] = typer.Option(None, help="Random seed [default: 0]."),
+    config: Optional[Path] = typer.Option(None, help="YAML file of TrainConfig settings; flags win."),
+    epochs: Optional[int] = typer.Option(None, help="Epochs [default: 5]."),
+    learning_rate: Optional[float] = typer.Option(None, "--lr", help="Learning rate [default: 3e-4]."),
+    rank: Optional[int] = typer.Option(None, help="LoRA rank [default: 64]."),
+    alpha: Optional[int] = typer.Option(None, help="LoRA alpha [default: 128]."),
+    micro_batch: Optional[int] = typer.Option(None, help="Micro-batch size [default: 2]."),
+    grad_accum: Optional[int] = typer.Option(None, help="Gradient accumulation steps [default: 4]."),
+    device: Optional[str] = typer.Option(None, help="auto, cpu or cuda [default: auto]."),
+    phrasings: Optional[Path] = typer.Option(None, help="Use an (edited) file from `variations --out`."),
+    overwrite: bool = typer.Option(False, help="Replace an existing adapter folder."),
+    progress: bool = typer.Option(True, help="Show a progress bar."),
+):
+    """Train an adapter on FACTS, then print held-out accuracy."""
+    from .train import TrainConfig, train as run_train
+
+    flags = {"model": model, "variations": variations, "seed": seed, "epochs": epochs,
+             "learning_rate": learning_rate, "lora_rank": rank, "lora_alpha": alpha,
+             "micro_batch": micro_batch, "grad_accum": grad_accum, "device": device}
+    cfg = TrainConfig.from_yaml(config, **flags) if config else TrainConfig.create(
+        {k: v for k, v in flags.items() if v is not None})
+    fs = _facts(facts)
+    split = None
+    if phrasings:
+        split = split_from_dict(yaml.safe_load(phrasings.read_text()), fs, str(phrasings))
+    manifest = run_train(fs, out, cfg, split=split, overwrite=overwrite, progress=progress)
+    _print_train_summary(manifest, out)
+
+
+def _pct(acc: dict) -> str:
+    lo, hi = acc["ci95"]
+    return f"{acc['accuracy']:.1%} (95% CI {lo:.1%}–{hi:.1%}, {acc['questions']} questions, {acc['facts']} facts)"
+
+
+def _print_train_summary(m: dict, out: Path) -> None:
+    t = m["training"]
+    console.print(
+        f"trained {t['examples']} examples x {m['config']['epochs']} epochs: {t['steps']} steps, "
+        f"{t['tokens']} tokens in {m['timings']['train_s']:.1f} s ({m['tokens_per_s']} tokens/s); "
+        f"{t['trainable_params']:,} trainable parameters; adapter {m['adapter_bytes'] / 2**20:.1f} MiB; "
+        f"peak memory {m['peak_memory_mb']:.0f} MiB", highlight=False)
+    console.print(f"leak check: {m['leak_check']['pairs_checked']} train/held-out pairs, 0 overlaps", highlight=False)
+    if m["eval"]:
+        if "train" in m["eval"]:
+            print(f"trained-phrasing accuracy: {_pct(m['eval']['train'])}")
+        print(f"held-out accuracy: {_pct(m['eval']['heldout'])}")
+    console.print(f"adapter written to {out}", highlight=False)
+
+
+def _answerer(adapter: Optional[Path], model: Optional[str], device: str):
+    from .answer import Answerer
+
+    if adapter and model:
+        fail("give --adapter or --model, not both (an adapter names its own base model)")
+    if adapter:
+        return Answerer.from_adapter(adapter, device)
+    return Answerer.from_model(model or DEFAULT_MODEL, device)
+
+
+@app.command()
+@_guard
+def ask(
+    questions: Optional[List[str]] = typer.Argument(None, help="Questions to answer."),
+    adapter: Optional[Path] = typer.Option(None, help="Adapter folder from `andraeus train`."),
+    model: Optional[str] = typer.Option(None, help="Answer with a bare base model instead (no adapter)."),
+    file: Optional[Path] = typer.Option(None, help="Read questions from a file, one per line."),
+    as_json: bool = typer.Option(False, "--json", help='Print {"question": ..., "answer": ...} per line.'),
+    device: str = typer.Option("auto", help="auto, cpu or cuda."),
+):
+    """Answer questions (batched)."""
+    qs = list(questions or [])
+    if file:
+        qs += [line.strip() for line in file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if not qs:
+        fail("no questions: give them as arguments or with --file")
+    answerer = _answerer(adapter, model, device)
+    for q, a in zip(qs, answerer.answer(qs)):
+        print(json.dumps({"question": q, "answer": a}, ensure_ascii=False) if as_json else f"Q: {q}\nA: {a}\n")
+
+
+@app.command()
+@_guard
+def chat(
+    adapter: Optional[Path] = typer.Option(None, help="Adapter folder from `andraeus train`."),
+    model: Optional[str] = typer.Option(None, help="Chat with a bare base model instead."),
+    device: str = typer.Option("auto", help="auto, cpu or cuda."),
+):
+    """Chat interactively: each line is a question; empty line, 'exit' or Ctrl-D ends."""
+    answerer = _answerer(adapter, model, device)
+    console.print("ask about the person; an empty line or 'exit' ends", highlight=False)
+    while True:
+        try:
+            q = input("you> ").strip()
+        except EOFError:
+            break
+        if not q or q.lower() in ("exit", "quit"):
+            break
+        print(f"andraeus> {answerer.answer([q])[0]}", flush=True)
+
+
+@app.command("eval")
+@_guard
+def eval_cmd(
+    facts: Path = typer.Argument(..., help="The facts file the adapter was trained on."),
+    adapter: Path = typer.Option(..., help="Adapter folder from `andraeus train`."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full summary as JSON."),
+    device: str = typer.Option("auto", help="auto, cpu or cuda."),
+):
+    """Accuracy on trained and held-out phrasings, per style family, with the answers that failed."""
+    from .answer import Answerer, read_manifest
+    from .evaluate import evaluate
+
+    fs = _facts(facts)
+    manifest = read_manifest(adapter)
+    if manifest["facts_sha256"] != fs.sha256:
+        console.print(f"[yellow]warning:[/yellow] {facts} differs from the facts this adapter was trained on")
+    split = split_from_dict(json.loads((adapter / "phrasings.json").read_text()), fs, str(adapter / "phrasings.json"))
+    answerer = Answerer.from_adapter(adapter, device)
+    summary, _ = evaluate(answerer, fs, split.train, split.heldout)
+    if as_json:
+        print(json.dumps(summary, indent=2))
+        return
+    print(f"trained phrasings:  {_pct(summary['train'])}")
+    print(f"held-out phrasings: {_pct(summary['heldout'])}")
+    print("per style family:")
+    for fam, acc in summary["families"].items():
+        print(f"  {fam:<28} {acc['accuracy']:6.1%}  ({acc['questions']} questions)")
+    if summary["failures"]:
+        print(f"failed answers ({len(summary['failures'])}):")
+        for r in summary["failures"]:
+            print(f"  [{r['split']}/{r['family']}] {r['question']!r} -> {r['response']!r} (expected {r['expected']!r})")
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

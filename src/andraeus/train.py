@@ -1,0 +1,328 @@
+"""TrainConfig (the guide's recipe as defaults) and the LoRA training loop.
+
+A plain PyTorch loop over PEFT LoRA: examples of similar length share a micro-batch (little
+padding), and the vocabulary projection runs only at answer positions, where the loss is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import platform
+import random
+import resource
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import torch
+import torch.nn.functional as F
+import yaml
+
+from . import __version__
+from .answer import MANIFEST, Answerer
+from .facts import FactSet
+from .models import DEFAULT_MODEL, load_model
+from .prompts import IGNORE, Example, encode_example
+from .variations import Split, answer_forms, check_leaks, make_split
+
+
+@dataclass
+class TrainConfig:
+    """Everything that decides an adapter. Defaults are the guide's recipe."""
+
+    model: str = DEFAULT_MODEL
+    """Base model: a built-in name, a Hugging Face id or a local folder."""
+    variations: int = 10
+    """Training phrasings per fact (the question variation method)."""
+    heldout_per_fact: int = 4
+    """Evaluation phrasings per fact, from style families training never sees."""
+    seed: int = 0
+    """Seeds phrasing generation, LoRA initialisation, dropout and data order."""
+    lora_rank: int = 64
+    """LoRA rank r."""
+    lora_alpha: int = 128
+    """LoRA scaling numerator (alpha / r scales the update); 2x rank is the common choice."""
+    lora_dropout: float = 0.05
+    """Dropout on the LoRA input."""
+    target_modules: str | list[str] = "all-linear"
+    """Which linear layers get LoRA: "all-linear" (every projection but the output head) or names."""
+    learning_rate: float = 3e-4
+    """Peak learning rate (AdamW), decayed linearly to zero."""
+    warmup_ratio: float = 0.0
+    """Share of optimiser steps spent warming the learning rate up from zero."""
+    weight_decay: float = 0.0
+    """AdamW weight decay on LoRA weights."""
+    epochs: int = 5
+    """Passes over the training examples."""
+    micro_batch: int = 2
+    """Examples per forward/backward pass (memory knob)."""
+    grad_accum: int = 4
+    """Micro-batches per optimiser step: the effective batch is micro_batch x grad_accum."""
+    max_grad_norm: float = 1.0
+    """Gradient clipping threshold."""
+    vary_answers: bool = True
+    """Train on several answer forms (bare, short sentence), so the model learns the fact, not one string."""
+    system_prompt: str | None = None
+    """System message at training and answer time; None keeps the chat template's default."""
+    device: str = "auto"
+    """"auto" (CUDA when present, bf16; else CPU, fp32), "cpu" or "cuda"."""
+    eval_train_per_fact: int = 2
+    """Trained phrasings per fact re-asked after training (the train vs held-out gap)."""
+
+    @classmethod
+    def from_yaml(cls, path: str | Path, **overrides) -> "TrainConfig":
+        """Read a YAML config; keyword overrides (e.g. CLI flags) win; unknown keys are an error."""
+        data = yaml.safe_load(Path(path).read_text()) or {}
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: a config file must be a mapping of TrainConfig fields")
+        return cls.create({**data, **{k: v for k, v in overrides.items() if v is not None}}, source=str(path))
+
+    @classmethod
+    def create(cls, values: dict, source: str = "config") -> "TrainConfig":
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(values) - names
+        if unknown:
+            raise ValueError(f"{source}: unknown settings {sorted(unknown)}; known: {sorted(names)}")
+        return cls(**values)
+
+
+@dataclass
+class TrainStats:
+    """What a training run cost."""
+
+    examples: int = 0
+    tokens: int = 0
+    answer_tokens: int = 0
+    steps: int = 0
+    seconds: float = 0.0
+    trainable_params: int = 0
+    final_loss: float = float("nan")
+    losses: list[float] = field(default_factory=list)
+
+
+def build_examples(tokenizer, facts: FactSet, split: Split, config: TrainConfig) -> list[Example]:
+    """One example per training phrasing; answer forms rotate so each fact sees them all."""
+    examples = []
+    rng = random.Random(config.seed)
+    by_fact: dict[str, int] = {}
+    for ph in split.train:
+        fact = facts.by_id(ph.fact_id)
+        forms = answer_forms(fact) if config.vary_answers else [fact.answer]
+        k = by_fact.get(ph.fact_id, rng.randrange(len(forms)))
+        by_fact[ph.fact_id] = k + 1
+        examples.append(encode_example(tokenizer, ph.text, forms[k % len(forms)], config.system_prompt))
+    return examples
+
+
+def _batches(examples: Sequence[Example], config: TrainConfig, rng: random.Random) -> list[list[list[int]]]:
+    """Optimiser steps, each a list of micro-batches of example indices, similar lengths together."""
+    order = list(range(len(examples)))
+    rng.shuffle(order)
+    per_step = config.micro_batch * config.grad_accum
+    window = per_step * 8  # sort within windows: little padding, still random across the epoch
+    micro = []
+    for w in range(0, len(order), window):
+        chunk = sorted(order[w:w + window], key=lambda i: len(examples[i].input_ids))
+        micro += [chunk[i:i + config.micro_batch] for i in range(0, len(chunk), config.micro_batch)]
+    rng.shuffle(micro)
+    return [micro[i:i + config.grad_accum] for i in range(0, len(micro), config.grad_accum)]
+
+
+def _collate(examples: Sequence[Example], idx: Sequence[int], pad_id: int, device) -> dict[str, torch.Tensor]:
+    rows = [examples[i] for i in idx]
+    width = max(len(r.input_ids) for r in rows)
+    ids = [r.input_ids + [pad_id] * (width - len(r.input_ids)) for r in rows]
+    labels = [r.labels + [IGNORE] * (width - len(r.labels)) for r in rows]
+    mask = [[1] * len(r.input_ids) + [0] * (width - len(r.input_ids)) for r in rows]
+    as_t = lambda x: torch.tensor(x, device=device)  # noqa: E731
+    return {"input_ids": as_t(ids), "attention_mask": as_t(mask), "labels": as_t(labels)}
+
+
+def answer_loss_sum(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+    """Summed next-token loss on answer tokens; logits computed only where labels exist."""
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    hidden = base.get_decoder()(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state
+    targets = batch["labels"][:, 1:]
+    keep = targets != IGNORE
+    logits = base.get_output_embeddings()(hidden[:, :-1][keep])
+    return F.cross_entropy(logits.float(), targets[keep], reduction="sum")
+
+
+def _lr_at(step: int, total: int, config: TrainConfig) -> float:
+    warm = math.ceil(config.warmup_ratio * total)
+    if step < warm:
+        return config.learning_rate * (step + 1) / warm
+    return config.learning_rate * max(0.0, (total - step) / max(1, total - warm))
+
+
+def add_lora(model, config: TrainConfig):
+    from peft import LoraConfig, get_peft_model
+
+    lora = LoraConfig(
+        r=config.lora_rank, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
+        target_modules=config.target_modules, task_type="CAUSAL_LM",
+    )
+    return get_peft_model(model, lora)
+
+
+def fit(model, tokenizer, examples: Sequence[Example], config: TrainConfig, progress: bool = True) -> TrainStats:
+    """Train the LoRA weights of a PEFT model in place."""
+    from .progress import training_bar
+
+    rng = random.Random(config.seed)
+    device = next(model.parameters()).device
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=config.weight_decay)
+    plan = [_batches(examples, config, rng) for _ in range(config.epochs)]
+    total = sum(len(e) for e in plan)
+    stats = TrainStats(examples=len(examples), trainable_params=sum(p.numel() for p in params))
+    pad = tokenizer.pad_token_id
+    model.train()
+    start = time.perf_counter()
+    with training_bar(total, enabled=progress) as bar:
+        for epoch_steps in plan:
+            for step_batches in epoch_steps:
+                n_answer = sum(sum(len(examples[i].answer_ids) for i in mb) for mb in step_batches)
+                step_loss = 0.0
+                for mb in step_batches:
+                    batch = _collate(examples, mb, pad, device)
+                    loss = answer_loss_sum(model, batch) / n_answer
+                    loss.backward()
+                    step_loss += loss.item()
+                    stats.tokens += int(batch["attention_mask"].sum())
+                torch.nn.utils.clip_grad_norm_(params, config.max_grad_norm)
+                for group in opt.param_groups:
+                    group["lr"] = _lr_at(stats.steps, total, config)
+                opt.step()
+                opt.zero_grad(set_to_none=True)
+                stats.steps += 1
+                stats.answer_tokens += n_answer
+                stats.losses.append(step_loss)
+                bar.advance(step_loss)
+    model.eval()
+    stats.seconds = time.perf_counter() - start
+    stats.final_loss = sum(stats.losses[-10:]) / max(1, len(stats.losses[-10:]))
+    return stats
+
+
+def peak_memory_mb(device: torch.device) -> float:
+    if device.type == "cuda":
+        return torch.cuda.max_memory_allocated(device) / 2**20
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def library_versions() -> dict[str, str]:
+    import peft
+    import transformers
+
+    return {"andraeus": __version__, "torch": torch.__version__, "transformers": transformers.__version__,
+            "peft": peft.__version__, "python": platform.python_version()}
+
+
+def _dir_bytes(path: Path, pattern: str = "adapter_model*") -> int:
+    return sum(p.stat().st_size for p in path.glob(pattern))
+
+
+def train(facts: FactSet, out: str | Path, config: TrainConfig | None = None, split: Split | None = None,
+          overwrite: bool = False, progress: bool = True, evaluate_after: bool = True) -> dict:
+    """The whole path: phrasings, leak check, LoRA training, evaluation, atomic save. Returns the manifest."""
+    from .evaluate import evaluate, sample_per_fact
+
+    config = config or TrainConfig()
+    out = Path(out)
+    if out.exists() and not overwrite:
+        raise FileExistsError(f"{out} already exists; choose another --out or pass --overwrite")
+    split = split or make_split(facts, config.variations, config.seed, config.heldout_per_fact)
+    pairs_checked = check_leaks(split)
+    torch.manual_seed(config.seed)
+    t0 = time.perf_counter()
+    model, tok = load_model(config.model, config.device)
+    load_s = time.perf_counter() - t0
+    model = add_lora(model, config)
+    examples = build_examples(tok, facts, split, config)
+    stats = fit(model, tok, examples, config, progress)
+
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        model.save_pretrained(tmp)
+        _fix_adapter_config(tmp, config.model)
+        (tmp / "phrasings.json").write_text(json.dumps(
+            {"train": [dataclasses.asdict(p) for p in split.train],
+             "heldout": [dataclasses.asdict(p) for p in split.heldout]}, indent=1))
+        summary = None
+        eval_s = 0.0
+        if evaluate_after:
+            t1 = time.perf_counter()
+            answerer = Answerer(model, tok, system=config.system_prompt)
+            trained = sample_per_fact(split.train, config.eval_train_per_fact, config.seed)
+            summary, results = evaluate(answerer, facts, trained, split.heldout)
+            eval_s = time.perf_counter() - t1
+            (tmp / "eval.json").write_text(json.dumps(
+                {"summary": summary, "results": [dataclasses.asdict(r) for r in results]}, indent=1))
+        device = next(model.parameters()).device
+        manifest = {
+            "andraeus": __version__,
+            "model": config.model,
+            "system_prompt": config.system_prompt,
+            "facts_sha256": facts.sha256,
+            "facts": len(facts),
+            "facts_source": facts.source,
+            "person": facts.person,
+            "config": dataclasses.asdict(config),
+            "seed": config.seed,
+            "versions": library_versions(),
+            "device": str(device),
+            "dtype": str(next(model.parameters()).dtype).replace("torch.", ""),
+            "leak_check": {"pairs_checked": pairs_checked, "overlaps": 0},
+            "training": {k: v for k, v in dataclasses.asdict(stats).items() if k != "losses"},
+            "timings": {"load_s": round(load_s, 2), "train_s": round(stats.seconds, 2), "eval_s": round(eval_s, 2)},
+            "tokens_per_s": round(stats.tokens / stats.seconds, 1) if stats.seconds else None,
+            "peak_memory_mb": round(peak_memory_mb(device), 1),
+            "adapter_bytes": _dir_bytes(tmp),
+            "eval": _short(summary),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+        (tmp / "losses.json").write_text(json.dumps(stats.losses))
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2))  # last: its presence means finished
+        _replace_dir(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return manifest
+
+
+def _short(summary: dict | None) -> dict | None:
+    """The manifest keeps the headline figures; eval.json keeps everything."""
+    if summary is None:
+        return None
+    return {k: summary[k] for k in ("train", "heldout") if k in summary} | {
+        "families": {k: round(v["accuracy"], 4) for k, v in summary["families"].items()}}
+
+
+def _fix_adapter_config(folder: Path, model_name: str) -> None:
+    """Name the base model as the user did (a built-in alias or hub id), not our cache path."""
+    path = folder / "adapter_config.json"
+    cfg = json.loads(path.read_text())
+    cfg["base_model_name_or_path"] = model_name
+    path.write_text(json.dumps(cfg, indent=2))
+
+
+def _replace_dir(tmp: Path, out: Path) -> None:
+    """Move a finished folder into place; an old one is removed only after the new one is there."""
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    if out.exists():
+        out.rename(old)
+    tmp.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr)
