@@ -22,7 +22,7 @@ USER_ERRORS = (FactsError, ModelError, LeakError, FileExistsError, ValueError, O
 
 
 def fail(msg: str) -> None:
-    console.print(f"[red]error:[/red] {msg}", highlight=False)
+    console.print(f"[red]error:[/red] {msg}", highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 

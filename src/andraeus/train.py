@@ -7,6 +7,7 @@ padding), and the vocabulary projection runs only at answer positions, where the
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import json
 import math
 import os
@@ -66,6 +67,12 @@ class TrainConfig:
     """Micro-batches per optimiser step: the effective batch is micro_batch x grad_accum."""
     max_grad_norm: float = 1.0
     """Gradient clipping threshold."""
+    fuse_micro_batches: bool = True
+    """Run a step's micro-batches as one pass. The loss is normalised per optimiser step, so the
+    gradient is the same as accumulating; fewer, larger passes are much faster on CPU."""
+    share_prefix: bool = True
+    """Compute the prompt prefix every example shares (chat template, system prompt) once per pass
+    instead of once per example; same result, far less compute for short questions."""
     vary_answers: bool = True
     """Train on several answer forms (bare, short sentence), so the model learns the fact, not one string."""
     system_prompt: str | None = None
@@ -134,20 +141,48 @@ def _batches(examples: Sequence[Example], config: TrainConfig, rng: random.Rando
     return [micro[i:i + config.grad_accum] for i in range(0, len(micro), config.grad_accum)]
 
 
-def _collate(examples: Sequence[Example], idx: Sequence[int], pad_id: int, device) -> dict[str, torch.Tensor]:
-    rows = [examples[i] for i in idx]
-    width = max(len(r.input_ids) for r in rows)
-    ids = [r.input_ids + [pad_id] * (width - len(r.input_ids)) for r in rows]
-    labels = [r.labels + [IGNORE] * (width - len(r.labels)) for r in rows]
-    mask = [[1] * len(r.input_ids) + [0] * (width - len(r.input_ids)) for r in rows]
+def _collate(examples: Sequence[Example], idx: Sequence[int], pad_id: int, device,
+             skip: int = 0) -> dict[str, torch.Tensor]:
+    """Right-padded tensors of the examples at `idx`, without their first `skip` (shared) tokens."""
+    rows = [(examples[i].input_ids[skip:], examples[i].labels[skip:]) for i in idx]
+    width = max(len(r) for r, _ in rows)
+    ids = [r + [pad_id] * (width - len(r)) for r, _ in rows]
+    labels = [lab + [IGNORE] * (width - len(lab)) for _, lab in rows]
+    mask = [[1] * len(r) + [0] * (width - len(r)) for r, _ in rows]
     as_t = lambda x: torch.tensor(x, device=device)  # noqa: E731
     return {"input_ids": as_t(ids), "attention_mask": as_t(mask), "labels": as_t(labels)}
 
 
-def answer_loss_sum(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
-    """Summed next-token loss on answer tokens; logits computed only where labels exist."""
+def shared_prefix(examples: Sequence[Example]) -> tuple[int, ...]:
+    """The longest run of prompt tokens that starts every example (at most all but one prompt token)."""
+    first = examples[0].prompt_ids
+    n = min(len(e.prompt_ids) for e in examples) - 1
+    for e in examples:
+        while n > 0 and e.prompt_ids[:n] != first[:n]:
+            n -= 1
+    return tuple(first[:max(n, 0)])
+
+
+def answer_loss_sum(model, batch: dict[str, torch.Tensor], prefix: torch.Tensor | None = None) -> torch.Tensor:
+    """Summed next-token loss on answer tokens; logits computed only where labels exist.
+
+    With `prefix` (token ids that precede every row of the batch), the prefix runs once and its
+    keys/values are shared by all rows; the batch then holds only what follows it."""
+    from transformers import DynamicCache
+
     base = model.get_base_model() if hasattr(model, "get_base_model") else model
-    hidden = base.get_decoder()(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state
+    decoder = base.get_decoder()
+    ids, mask = batch["input_ids"], batch["attention_mask"]
+    if prefix is not None and len(prefix):
+        # transformers renamed past_key_values to cache; use whichever this version takes
+        kw = "cache" if "cache" in inspect.signature(decoder.forward).parameters else "past_key_values"
+        cache = DynamicCache(config=base.config)
+        decoder(input_ids=prefix[None], use_cache=True, **{kw: cache})
+        cache.batch_repeat_interleave(ids.shape[0])
+        mask = torch.cat([mask.new_ones(ids.shape[0], len(prefix)), mask], dim=1)
+        hidden = decoder(input_ids=ids, attention_mask=mask, use_cache=True, **{kw: cache}).last_hidden_state
+    else:
+        hidden = decoder(input_ids=ids, attention_mask=mask).last_hidden_state
     targets = batch["labels"][:, 1:]
     keep = targets != IGNORE
     logits = base.get_output_embeddings()(hidden[:, :-1][keep])
@@ -183,19 +218,23 @@ def fit(model, tokenizer, examples: Sequence[Example], config: TrainConfig, prog
     total = sum(len(e) for e in plan)
     stats = TrainStats(examples=len(examples), trainable_params=sum(p.numel() for p in params))
     pad = tokenizer.pad_token_id
+    prefix_ids = shared_prefix(examples) if config.share_prefix else ()
+    prefix = torch.tensor(prefix_ids, device=device) if prefix_ids else None
     model.train()
     start = time.perf_counter()
     with training_bar(total, enabled=progress) as bar:
         for epoch_steps in plan:
             for step_batches in epoch_steps:
                 n_answer = sum(sum(len(examples[i].answer_ids) for i in mb) for mb in step_batches)
+                if config.fuse_micro_batches:
+                    step_batches = [[i for mb in step_batches for i in mb]]
                 step_loss = 0.0
                 for mb in step_batches:
-                    batch = _collate(examples, mb, pad, device)
-                    loss = answer_loss_sum(model, batch) / n_answer
+                    batch = _collate(examples, mb, pad, device, skip=len(prefix_ids))
+                    loss = answer_loss_sum(model, batch, prefix) / n_answer
                     loss.backward()
                     step_loss += loss.item()
-                    stats.tokens += int(batch["attention_mask"].sum())
+                    stats.tokens += sum(len(examples[i].input_ids) for i in mb)
                 torch.nn.utils.clip_grad_norm_(params, config.max_grad_norm)
                 for group in opt.param_groups:
                     group["lr"] = _lr_at(stats.steps, total, config)

@@ -1,0 +1,132 @@
+"""Prompt format, loss masking and the training loop, on a tiny random model."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from andraeus import train as train_mod
+from andraeus.answer import Answerer
+from andraeus.models import TINY_MODEL
+from andraeus.prompts import IGNORE, encode_example, encode_prompt
+from andraeus.train import (TrainConfig, _collate, add_lora, answer_loss_sum, build_examples, shared_prefix,
+                            train)
+from andraeus.variations import make_split
+
+TINY = dict(model=TINY_MODEL, epochs=1, variations=3, heldout_per_fact=2, lora_rank=4, lora_alpha=8,
+            device="cpu", eval_train_per_fact=1)
+
+
+def test_prompt_is_the_same_at_training_and_answer_time(tiny):
+    _, tok = tiny
+    ex = encode_example(tok, "What is my dog's name?", "Biscuit")
+    assert list(ex.prompt_ids) == encode_prompt(tok, "What is my dog's name?")
+    assert "Biscuit" in tok.decode(ex.answer_ids)
+    assert ex.answer_ids[-1] == tok.eos_token_id  # the model learns to stop
+    assert "Biscuit" not in tok.decode(ex.prompt_ids)  # no facts in the prompt
+
+
+def test_loss_is_only_on_answer_tokens(tiny):
+    _, tok = tiny
+    ex = encode_example(tok, "What is my dog's name?", "Biscuit")
+    labels = ex.labels
+    assert labels[: len(ex.prompt_ids)] == [IGNORE] * len(ex.prompt_ids)
+    assert labels[len(ex.prompt_ids):] == list(ex.answer_ids)
+
+
+def test_shared_prefix_gives_the_same_loss(tiny, small_facts):
+    model, tok = tiny
+    cfg = TrainConfig(**TINY)
+    lora = add_lora(model, cfg)
+    try:
+        lora.eval()
+        examples = build_examples(tok, small_facts, make_split(small_facts, 3, 0, 2), cfg)
+        prefix = shared_prefix(examples)
+        assert len(prefix) > 5  # the chat template's system turn
+        idx = list(range(len(examples)))
+        full = answer_loss_sum(lora, _collate(examples, idx, tok.pad_token_id, "cpu"))
+        shared = answer_loss_sum(lora, _collate(examples, idx, tok.pad_token_id, "cpu", skip=len(prefix)),
+                                 torch.tensor(prefix))
+        assert torch.allclose(full, shared, rtol=1e-4), (full, shared)
+    finally:
+        lora.unload()
+
+
+def test_training_lowers_the_loss(small_facts):
+    from andraeus.models import load_model
+
+    model, tok = load_model(TINY_MODEL, "cpu")
+    cfg = TrainConfig(**{**TINY, "epochs": 8, "learning_rate": 3e-2})
+    lora = add_lora(model, cfg)
+    examples = build_examples(tok, small_facts, make_split(small_facts, 3, 0, 2), cfg)
+    stats = train_mod.fit(lora, tok, examples, cfg, progress=False)
+    assert stats.steps == 8 * 2  # 9 examples, effective batch 8 -> 2 steps per epoch
+    assert stats.losses[-1] < stats.losses[0] - 1.0, stats.losses
+
+
+def test_train_writes_a_peft_adapter_with_manifest(tmp_path, small_facts):
+    out = tmp_path / "adapter"
+    manifest = train(small_facts, out, TrainConfig(**TINY), progress=False)
+    names = {p.name for p in out.iterdir()}
+    assert {"adapter_config.json", "adapter_model.safetensors", "manifest.json", "phrasings.json", "eval.json"} <= names
+    on_disk = json.loads((out / "manifest.json").read_text())
+    assert on_disk == manifest
+    for key in ("facts_sha256", "config", "versions", "seed", "timings", "adapter_bytes", "eval", "peak_memory_mb"):
+        assert key in manifest
+    assert manifest["facts_sha256"] == small_facts.sha256
+    assert manifest["adapter_bytes"] == (out / "adapter_model.safetensors").stat().st_size
+    assert json.loads((out / "adapter_config.json").read_text())["base_model_name_or_path"] == TINY_MODEL
+    assert 0.0 <= manifest["eval"]["heldout"]["accuracy"] <= 1.0
+    assert not list(tmp_path.glob(".adapter*"))  # no temporary folders left behind
+
+
+def test_same_seed_same_adapter(tmp_path, small_facts):
+    train(small_facts, tmp_path / "a", TrainConfig(**TINY), progress=False, evaluate_after=False)
+    train(small_facts, tmp_path / "b", TrainConfig(**TINY), progress=False, evaluate_after=False)
+    train(small_facts, tmp_path / "c", TrainConfig(**{**TINY, "seed": 1}), progress=False, evaluate_after=False)
+    a, b, c = (load_file(tmp_path / x / "adapter_model.safetensors") for x in "abc")
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    assert not all(torch.equal(a[k], c[k]) for k in a)
+
+
+def test_interrupted_training_leaves_nothing_that_looks_finished(tmp_path, small_facts, monkeypatch):
+    def boom(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(train_mod, "_replace_dir", boom)
+    with pytest.raises(KeyboardInterrupt):
+        train(small_facts, tmp_path / "adapter", TrainConfig(**TINY), progress=False, evaluate_after=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_existing_output_needs_overwrite(tmp_path, small_facts):
+    out = tmp_path / "adapter"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    with pytest.raises(FileExistsError):
+        train(small_facts, out, TrainConfig(**TINY), progress=False)
+    assert (out / "keep.txt").read_text() == "mine"
+    train(small_facts, out, TrainConfig(**TINY), progress=False, overwrite=True, evaluate_after=False)
+    assert (out / "manifest.json").exists() and not (out / "keep.txt").exists()
+
+
+def test_batched_answers_equal_one_at_a_time(tmp_path, small_facts):
+    out = tmp_path / "adapter"
+    train(small_facts, out, TrainConfig(**TINY), progress=False, evaluate_after=False)
+    answerer = Answerer.from_adapter(out, "cpu", max_new_tokens=8)
+    questions = ["What is my dog's name?", "Where do I live?", "hi", "When is my birthday, please tell me?"]
+    batched = answerer.answer(questions)
+    assert batched == [answerer.answer([q])[0] for q in questions]
+
+
+def test_config_from_yaml_with_overrides(tmp_path):
+    path = tmp_path / "cfg.yaml"
+    path.write_text("epochs: 3\nlearning_rate: 0.001\nlora_rank: 8\n")
+    cfg = TrainConfig.from_yaml(path, epochs=7, seed=None)
+    assert (cfg.epochs, cfg.learning_rate, cfg.lora_rank, cfg.seed) == (7, 0.001, 8, 0)
+    path.write_text("epoch: 3\n")
+    with pytest.raises(ValueError, match="unknown settings"):
+        TrainConfig.from_yaml(path)

@@ -1,0 +1,391 @@
+"""Tests for andraeus.variations: phrasing generation, held-out splits and the leak check."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from andraeus.facts import Fact, FactSet, normalise_question
+from andraeus.variations import (
+    HELDOUT_FAMILIES,
+    MAX_PHRASINGS,
+    TRAIN_FAMILIES,
+    LeakError,
+    Phrasing,
+    Split,
+    check_leaks,
+    find_leaks,
+    make_split,
+    parse,
+    split_from_dict,
+    split_to_dict,
+    third_person,
+    training_phrasings,
+)
+
+LONG_QUESTION = (
+    "What is the name of the small village in the north of Scotland where my grandmother "
+    "was born and raised before she moved to Glasgow?"
+)
+
+# Questions the parser does not understand, and ones it does (with did / does / am).
+AWKWARD = [
+    "Birthday?",
+    "Dog",
+    "¿Cómo se llama mi perro?",
+    LONG_QUESTION,
+    "Tell me my blood type",
+    "Did I ever break a bone?",
+    "Am I allergic to anything?",
+    "What did I study at university?",
+    "Where does my sister live?",
+    "How old am I?",
+    "What is my dog's name?",
+]
+
+COUNTS = [*range(1, 31), MAX_PHRASINGS]
+
+
+def fact(question: str, fact_id: str = "f1", answer: str = "x") -> Fact:
+    return Fact(fact_id, question, answer)
+
+
+def texts(phrasings) -> list[str]:
+    return [p.text for p in phrasings]
+
+
+# --- training phrasings ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("person", [None, "Maya"])
+@pytest.mark.parametrize("question", AWKWARD)
+def test_exactly_n_distinct_phrasings_for_every_n(question, person):
+    f = fact(question)
+    for n in COUNTS:
+        got = training_phrasings(f, n, seed=0, person=person)
+        norms = [normalise_question(p.text) for p in got]
+        assert len(got) == n, (n, texts(got))
+        assert len(set(norms)) == n, (n, [t for t in norms if norms.count(t) > 1])
+        assert all(norms), (n, texts(got))
+        assert all(isinstance(p, Phrasing) and p.fact_id == "f1" for p in got)
+        assert {p.family for p in got} <= set(TRAIN_FAMILIES), (n, {p.family for p in got})
+
+
+@pytest.mark.parametrize("question", AWKWARD)
+def test_first_phrasing_is_the_users_own_question_tidied(question):
+    for n in (1, 7, 30):
+        first = training_phrasings(fact(question), n, seed=3)[0]
+        assert first.text == parse(question).question
+        assert normalise_question(first.text) == normalise_question(question)
+        assert first.text.endswith("?")
+
+
+@pytest.mark.parametrize(
+    ("question", "tidied"),
+    [
+        ("Dog", "Dog?"),
+        ("Birthday?", "Birthday?"),
+        ("  where's   my car ", "Where is my car?"),
+        ("what is my dog's name!!", "What is my dog's name?"),
+        ("¿Cómo se llama mi perro?", "¿Cómo se llama mi perro?"),
+    ],
+)
+def test_the_first_phrasing_tidies_spacing_case_and_end_punctuation(question, tidied):
+    assert training_phrasings(fact(question), 1)[0].text == tidied
+
+
+@pytest.mark.parametrize("question", ["What is my dog's name?", "Where does my sister live?"])
+def test_parsed_questions_use_several_training_families(question):
+    families = {p.family for p in training_phrasings(fact(question), 30, seed=0)}
+    assert len(families) >= 5, families
+    assert "typo" in families
+
+
+@pytest.mark.parametrize("question", AWKWARD)
+def test_same_seed_gives_the_same_phrasings(question):
+    a = training_phrasings(fact(question), 25, seed=7, person="Maya")
+    b = training_phrasings(fact(question), 25, seed=7, person="Maya")
+    assert a == b
+
+
+@pytest.mark.parametrize("question", ["What is my dog's name?", "Tell me my blood type", "Dog"])
+def test_different_seeds_usually_give_different_phrasings(question):
+    runs = {tuple(texts(training_phrasings(fact(question), 10, seed=s))) for s in range(5)}
+    assert len(runs) >= 3
+    assert len({run[0] for run in runs}) == 1  # the user's own question always leads
+
+
+def test_seed_is_per_fact():
+    a = training_phrasings(fact("What is my dog's name?", "dog"), 10, seed=0)
+    b = training_phrasings(fact("What is my dog's name?", "pet"), 10, seed=0)
+    assert texts(a) != texts(b)
+
+
+@pytest.mark.parametrize("n", [0, -1, MAX_PHRASINGS + 1])
+def test_n_out_of_bounds_is_refused(n):
+    with pytest.raises(ValueError, match=str(MAX_PHRASINGS)):
+        training_phrasings(fact("Dog"), n)
+
+
+@pytest.mark.parametrize("n", [1, MAX_PHRASINGS])
+def test_n_at_the_bounds_is_allowed(n):
+    assert len(training_phrasings(fact("Dog"), n)) == n
+
+
+# --- parsing and person transforms ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "embedded", "topic"),
+    [
+        ("Where did I grow up?", "where I grew up", None),
+        ("Where does my sister live?", "where my sister lives", None),
+        ("What is my dog's name?", "what my dog's name is", "my dog's name"),
+        ("what's my dog's name", "what my dog's name is", "my dog's name"),
+        ("How old am I?", "how old I am", None),
+        ("What did I study at university?", "what I studied at university", None),
+        ("Where do I work?", "where I work", None),
+        ("Which university did I attend?", "which university I attended", None),
+        ("Who is my best friend?", "who my best friend is", "my best friend"),
+        ("What does my brother teach?", "what my brother teaches", None),
+    ],
+)
+def test_parse_gives_the_embedded_clause(question, embedded, topic):
+    p = parse(question)
+    assert p.embedded == embedded
+    assert p.topic == topic
+    assert p.question == parse(p.question).question  # tidying is idempotent
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Birthday?", "Dog", "¿Cómo se llama mi perro?", "Tell me my blood type", "Did I ever break a bone?",
+     "Am I allergic to anything?", LONG_QUESTION],
+)
+def test_parse_keeps_only_the_text_of_shapes_it_does_not_know(question):
+    p = parse(question)
+    assert p.embedded is None and p.topic is None
+    assert normalise_question(p.question) == normalise_question(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "name", "expected"),
+    [
+        ("Where do I work?", "Maya", "Where does Maya work?"),
+        ("Where did I grow up?", "Maya", "Where did Maya grow up?"),
+        ("How old am I?", "Maya", "How old is Maya?"),
+        ("Am I allergic to anything?", "Maya", "Is Maya allergic to anything?"),
+        ("What is my dog's name?", "Maya", "What is Maya's dog's name?"),
+        ("What is my dog's name?", "James", "What is James' dog's name?"),
+        ("What do I do for work?", "Maya", "What does Maya do for work?"),
+    ],
+)
+def test_third_person(question, name, expected):
+    assert third_person(question, name) == expected
+
+
+def test_third_person_question_parses_with_the_name_as_subject():
+    p = parse(third_person("Where does my sister live?", "Maya"), names=["Maya"])
+    assert p.embedded == "where Maya's sister lives"
+
+
+# --- splits --------------------------------------------------------------------------
+
+SMALL = [
+    Fact("dog", "What is my dog's name?", "Biscuit"),
+    Fact("home", "Where did I grow up?", "Leeds"),
+    Fact("work", "Where do I work?", "Acme"),
+    Fact("blood", "Tell me my blood type", "O negative"),
+]
+
+
+@pytest.fixture
+def named() -> FactSet:
+    return FactSet(tuple(SMALL), person="Maya")
+
+
+@pytest.fixture
+def anonymous() -> FactSet:
+    return FactSet(tuple(SMALL))
+
+
+def test_split_with_a_name_holds_out_only_heldout_families(named):
+    split = make_split(named, n=12, seed=0, heldout_n=4)
+    families = {p.family for p in split.heldout}
+    assert families <= set(HELDOUT_FAMILIES)
+    assert "third_person" in families
+    assert any("Maya" in p.text for p in split.heldout if p.family == "third_person")
+    assert {p.family for p in split.train} <= set(TRAIN_FAMILIES)
+
+
+def test_split_without_a_name_never_uses_third_person(anonymous):
+    split = make_split(anonymous, n=12, seed=0, heldout_n=4)
+    assert split.heldout
+    assert {p.family for p in split.heldout} <= set(HELDOUT_FAMILIES) - {"third_person"}
+
+
+@pytest.mark.parametrize("facts", ["named", "anonymous"])
+def test_split_shapes(facts, request):
+    fs = request.getfixturevalue(facts)
+    split = make_split(fs, n=8, seed=1, heldout_n=3)
+    for f in fs:
+        train = [p for p in split.train if p.fact_id == f.id]
+        heldout = [p for p in split.heldout if p.fact_id == f.id]
+        assert len(train) == 8
+        assert 1 <= len(heldout) <= 3
+        assert train[0].text == parse(f.question).question
+    train_norm = {normalise_question(p.text) for p in split.train}
+    assert not any(normalise_question(p.text) in train_norm for p in split.heldout)
+
+
+def test_split_is_deterministic(named):
+    assert make_split(named, n=10, seed=5) == make_split(named, n=10, seed=5)
+
+
+def test_check_leaks_passes_on_a_generated_split(named):
+    split = make_split(named, n=20, seed=2)
+    assert check_leaks(split) == len(split.train) * len(split.heldout)
+    assert find_leaks(texts(split.train), texts(split.heldout)) == []
+
+
+def test_make_split_for_30_facts_by_30_phrasings():
+    questions = [
+        "What is my dog's name?", "Where did I grow up?", "Where does my sister live?", "How old am I?",
+        "What is my favourite colour?", "Who is my best friend?", "When is my birthday?", "What car do I drive?",
+        "Which university did I attend?", "What is my job?", "Where do I work?", "What is my mother's name?",
+        "What did I study?", "Birthday?", "Dog", "Tell me my blood type", "What is my cat's name?",
+        "Where was I born?", "What is my wife's name?", "What sport do I play?", "What team do I support?",
+        "What language do I speak at home?", "Am I allergic to anything?", "What instrument do I play?",
+        "What is my favourite food?", "What is my favourite movie?", "¿Cómo se llama mi perro?",
+        "Where did I meet my wife?", "What is my son's name?", LONG_QUESTION,
+    ]
+    facts = FactSet(tuple(Fact(f"fact-{i}", q, "x") for i, q in enumerate(questions, 1)), person="Maya")
+    split = make_split(facts, n=30, seed=0)
+    assert len(split.train) == 30 * 30
+    assert len({(p.fact_id, normalise_question(p.text)) for p in split.train}) == 900
+    assert {p.fact_id for p in split.heldout} == {f.id for f in facts}
+    assert check_leaks(split) > 0
+
+
+# --- leak detection ------------------------------------------------------------------
+
+TRAIN = ["Where did I grow up?", "What is my dog's name?"]
+
+
+@pytest.mark.parametrize(
+    "evaluation",
+    [
+        "Where did I grow up?",  # identical
+        "WHERE did i grow up!!",  # case and punctuation
+        "  where did I   grow up ",  # spacing
+        "What is my dog s name",  # apostrophe vs space
+        "Where did I grow uk?",  # one character different
+        "Where did I grow upp?",  # one character added
+        "Wher did I grow up?",  # one character dropped
+        "What is my dog's nam?",
+    ],
+)
+def test_find_leaks_catches_duplicates_and_near_duplicates(evaluation):
+    assert find_leaks(TRAIN, [evaluation]) == [evaluation]
+
+
+@pytest.mark.parametrize(
+    "evaluation",
+    [
+        "What is my favourite colour?",
+        "Where does Maya work?",
+        "Before I forget, where did I grow up?",
+        "What is Maya's cat's name?",
+    ],
+)
+def test_find_leaks_ignores_unrelated_questions(evaluation):
+    assert find_leaks(TRAIN, [evaluation]) == []
+
+
+def test_find_leaks_returns_only_the_leaking_ones_in_order():
+    evaluation = ["What is my favourite colour?", "where did i grow up", "Who is my best friend?", "what is my dogs name"]
+    assert find_leaks(TRAIN, evaluation) == ["where did i grow up", "what is my dogs name"]
+
+
+def test_check_leaks_raises_on_a_leaky_split():
+    split = Split(
+        train=(Phrasing("home", "Where did I grow up?", "formal"), Phrasing("dog", "What is my dog's name?", "formal")),
+        heldout=(Phrasing("home", "Before I forget, where did I grow up?", "conversational"),
+                 Phrasing("dog", "what is my DOG'S name!", "conversational")),
+    )
+    with pytest.raises(LeakError, match="1 evaluation phrasing"):
+        check_leaks(split)
+
+
+def test_check_leaks_counts_pairs_on_a_clean_split():
+    split = Split(
+        train=(Phrasing("home", "Where did I grow up?", "formal"), Phrasing("dog", "What is my dog's name?", "formal")),
+        heldout=(Phrasing("home", "Before I forget, where did I grow up?", "conversational"),),
+    )
+    assert check_leaks(split) == 2
+
+
+# --- phrasings files -----------------------------------------------------------------
+
+
+def test_split_dict_round_trip(named):
+    split = make_split(named, n=10, seed=0)
+    data = split_to_dict(split)
+    assert set(data) == {"train", "heldout"}
+    assert data["train"][0] == {"fact_id": "dog", "family": "formal", "text": "What is my dog's name?"}
+    again = split_from_dict(json.loads(json.dumps(data)), named)
+    assert again == split
+
+
+def test_split_from_dict_defaults_family_and_strips_text(named):
+    data = {"train": [{"fact_id": f.id, "text": f"  {f.question}  "} for f in named], "heldout": []}
+    split = split_from_dict(data, named)
+    assert [p.family for p in split.train] == ["custom"] * len(named)
+    assert [p.text for p in split.train] == [f.question for f in named]
+    assert split.heldout == ()
+
+
+@pytest.mark.parametrize("part", ["train", "heldout"])
+def test_split_from_dict_rejects_unknown_fact_ids(named, part):
+    data = split_to_dict(make_split(named, n=4, seed=0))
+    data[part][-1]["fact_id"] = "no-such-fact"
+    with pytest.raises(ValueError, match="unknown fact_id"):
+        split_from_dict(data, named, source="phrasings.yaml")
+
+
+@pytest.mark.parametrize("text", ["", "   ", None])
+def test_split_from_dict_rejects_rows_without_text(named, text):
+    data = split_to_dict(make_split(named, n=4, seed=0))
+    data["train"][0]["text"] = text
+    with pytest.raises(ValueError, match="no text"):
+        split_from_dict(data, named)
+
+
+def test_split_from_dict_requires_training_for_every_fact(named):
+    data = split_to_dict(make_split(named, n=4, seed=0))
+    data["train"] = [r for r in data["train"] if r["fact_id"] != "blood"]
+    with pytest.raises(ValueError, match="blood"):
+        split_from_dict(data, named)
+
+
+@pytest.mark.parametrize("data", [None, [], {}, {"train": "nope"}, {"heldout": []}])
+def test_split_from_dict_rejects_the_wrong_shape(named, data):
+    with pytest.raises(ValueError, match="phrasings"):
+        split_from_dict(data, named)
+
+
+# --- known bugs in src (strict: these start failing once fixed, then drop the mark) ---
+
+
+@pytest.mark.xfail(strict=True, raises=IndexError,
+                   reason="src bug: _typo picks a neighbouring key for a letter an earlier slip dropped")
+def test_typo_never_crashes():
+    # About 1 fact in 90 crashes, for any n: a 30-fact make_split fails for roughly 1 seed in 3.
+    assert len(training_phrasings(fact("Dog", "f"), 1, seed=72)) == 1
+
+
+@pytest.mark.xfail(strict=True, reason="src bug: a typo on a leading 'I ' leaves a phrasing with a leading space")
+def test_phrasings_have_no_surrounding_whitespace():
+    got = training_phrasings(fact("Where did I grow up?", "f"), 30, seed=146)
+    assert [t for t in texts(got) if t != t.strip()] == []
