@@ -30,7 +30,7 @@ test-fast: setup
 	$(PY) -m pytest -q -m "not slow"
 
 bench: setup
-	$(PY) bench/train_speed.py
+	$(PY) bench/demo_train.py
 
 clean:
 	rm -rf $(VENV) runs

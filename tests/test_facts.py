@@ -278,7 +278,7 @@ BAD = [
         "  - question: Dog?\n"
         "    answer: Biscuit\n"
         "  - answer: Leeds\n",
-        4, ["fact #2", "'question'"],
+        4, ["fact-2", "'question'"],
         id="missing-question",
     ),
     pytest.param(
@@ -297,7 +297,7 @@ BAD = [
         "facts:\n"
         "  - question: Dog?\n"
         '    answer: "   "\n',
-        2, ["fact #1", "'answer'"],
+        2, ["fact-1", "'answer'"],
         id="blank-answer",
     ),
     pytest.param(
@@ -305,7 +305,7 @@ BAD = [
         "facts:\n"
         "  - question: Dog?\n"
         "    answer:\n",
-        2, ["fact #1", "'answer'"],
+        2, ["fact-1", "'answer'"],
         id="null-answer",
     ),
     pytest.param(
@@ -313,7 +313,7 @@ BAD = [
         "question,answer\n"
         "Dog?,Biscuit\n"
         "Where did I grow up?,\n",
-        3, ["fact #2", "'answer'"],
+        3, ["fact-2", "'answer'"],
         id="csv-empty-answer",
     ),
     pytest.param(
@@ -321,7 +321,7 @@ BAD = [
         "question,answer\n"
         "Dog?,Biscuit\n"
         ",Leeds\n",
-        3, ["fact #2", "'question'"],
+        3, ["fact-2", "'question'"],
         id="csv-missing-question",
     ),
     pytest.param(
@@ -345,7 +345,7 @@ BAD = [
         "\n"
         '  {"question": "Where did I grow up?", "answer": ["Leeds", "York"]}\n'
         "]}\n",
-        4, ["fact #2", "'answer'", "list"],
+        4, ["fact-2", "'answer'", "list"],
         id="list-answer",
     ),
     pytest.param(
@@ -353,7 +353,7 @@ BAD = [
         "facts:\n"
         "  - question: Dog?\n"
         "    answer: {name: Biscuit}\n",
-        2, ["fact #1", "'answer'", "dict"],
+        2, ["fact-1", "'answer'", "dict"],
         id="mapping-answer",
     ),
     pytest.param(
@@ -363,7 +363,7 @@ BAD = [
         "    answer: Biscuit\n"
         "  - question: Am I vegetarian?\n"
         "    answer: yes\n",
-        4, ["fact #2", "'answer'", "bool", "quote"],
+        4, ["fact-2", "'answer'", "bool", "quote"],
         id="yaml-boolean-answer",
     ),
     pytest.param(
@@ -373,7 +373,7 @@ BAD = [
         "    answer: Biscuit\n"
         "  - question: Where did I grow up?\n"
         "    anwser: Leeds\n",
-        4, ["fact #2", "anwser"],
+        4, ["fact-2", "anwser"],
         id="unknown-key",
     ),
     pytest.param(
@@ -382,7 +382,7 @@ BAD = [
         "  - question: Dog?\n"
         "    answer: Biscuit\n"
         "    aliases: [Bisc, true]\n",
-        2, ["fact #1", "'aliases'"],
+        2, ["fact-1", "'aliases'"],
         id="non-text-alias",
     ),
     pytest.param(
@@ -391,14 +391,14 @@ BAD = [
         "  - question: Dog?\n"
         "    answer: Biscuit\n"
         "    category: ''\n",
-        2, ["fact #1", "'category'"],
+        2, ["fact-1", "'category'"],
         id="empty-category",
     ),
     pytest.param(
         "facts.yaml",
         "facts:\n"
         "  - just a sentence\n",
-        None, ["fact #1", "mapping"],
+        None, ["fact-1", "mapping"],
         id="fact-not-a-mapping",
     ),
     pytest.param("facts.yaml", "", None, ["empty"], id="empty-file"),
@@ -501,9 +501,9 @@ def test_all_problems_in_a_file_are_reported_together(tmp_path):
     )
     problems = problems_of(path)
     assert len(problems) >= 3
-    problem_at(problems, path, 2, "fact #1", "'question'")
-    problem_at(problems, path, 3, "fact #2", "'answer'", "quote")
-    problem_at(problems, path, 5, "fact #3", "anwser")
+    problem_at(problems, path, 2, "fact-1", "'question'")
+    problem_at(problems, path, 3, "fact-2", "'answer'", "quote")
+    problem_at(problems, path, 5, "fact-3", "anwser")
     assert not any(f"{path}:8:" in p for p in problems)
 
 
@@ -524,10 +524,9 @@ def test_field_problems_and_duplicate_problems_are_reported_together(tmp_path):
     problem_at(problems, path, None, "two different answers")
 
 
-# --- known bugs in src (strict: these start failing once fixed, then drop the mark) ---
+# --- regressions: bugs found in review, now fixed ---
 
 
-@pytest.mark.xfail(strict=True, reason="src bug: duplicate-id / duplicate-question problems carry no line number")
 @pytest.mark.parametrize(
     ("text", "line"),
     [
@@ -551,7 +550,6 @@ def test_duplicate_problems_name_the_line(tmp_path, text, line):
     problem_at(problems_of(path), path, line)
 
 
-@pytest.mark.xfail(strict=True, reason="src bug: YAML 1.1 reads 0451 as octal (297) and 12:30 as 750, silently")
 @pytest.mark.parametrize("value", ["0451", "12:30"])
 def test_yaml_numbers_are_not_silently_changed(tmp_path, value):
     path = write(tmp_path, "facts.yaml", f"facts:\n  - question: What is my locker code?\n    answer: {value}\n")
@@ -562,13 +560,11 @@ def test_yaml_numbers_are_not_silently_changed(tmp_path, value):
     assert fact.answer == value
 
 
-@pytest.mark.xfail(strict=True, reason="src bug: JSON is re-parsed as YAML, which rejects tab indentation")
 def test_tab_indented_json_loads(tmp_path):
     path = write(tmp_path, "facts.json", '{\n\t"facts": [\n\t\t{"question": "Dog?", "answer": "Biscuit"}\n\t]\n}\n')
     assert len(load_facts(path)) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="src bug: a UTF-8 byte-order mark (Excel 'CSV UTF-8') is not stripped")
 @pytest.mark.parametrize("name", ["facts.csv", "facts.json"])
 def test_files_with_a_byte_order_mark_load(tmp_path, name):
     text = {"facts.csv": "question,answer\nDog?,Biscuit\n",
@@ -578,7 +574,6 @@ def test_files_with_a_byte_order_mark_load(tmp_path, name):
     assert load_facts(path).facts[0].answer == "Biscuit"
 
 
-@pytest.mark.xfail(strict=True, reason="src bug: JSON surrogate-pair escapes come back as lone surrogates via YAML")
 def test_json_surrogate_pair_escape_gives_the_character(tmp_path):
     path = write(tmp_path, "facts.json", '{"facts": [{"question": "Dog?", "answer": "Biscuit \\ud83d\\udc36"}]}')
     assert load_facts(path).facts[0].answer == "Biscuit \U0001f436"

@@ -89,12 +89,21 @@ def normalise_question(text: str) -> str:
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A safe YAML loader that records the line of every mapping (for error messages)."""
+    """A safe YAML loader that records the line of every mapping (for error messages).
+
+    Numbers and dates stay the text the user wrote ("0451" is not octal 297, "12:30" is not 750);
+    only booleans and null are still resolved, so they can be reported as non-text."""
 
     def construct_mapping(self, node, deep=False):  # type: ignore[override]
         mapping = super().construct_mapping(node, deep=deep)
         mapping[_LINE] = node.start_mark.line + 1
         return mapping
+
+
+_LineLoader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag.endswith((":bool", ":null"))]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def load_facts(path: str | Path) -> FactSet:
@@ -103,7 +112,7 @@ def load_facts(path: str | Path) -> FactSet:
     if not path.exists():
         raise FactsError([f"{path}: no such file"])
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # utf-8-sig: Excel's "CSV UTF-8" starts with a BOM
     except (OSError, UnicodeDecodeError) as e:
         raise FactsError([f"{path}: cannot read: {e}"]) from None
     if not text.strip():
@@ -137,16 +146,14 @@ def _read_csv(path: Path, text: str) -> list[dict]:
 
 def _read_mapping(path: Path, text: str, suffix: str) -> tuple[Any, list]:
     if suffix == ".json":
+        data = _read_json(path, text)
+    else:
         try:
-            json.loads(text)  # strict JSON errors, with line and column
-        except json.JSONDecodeError as e:
-            raise FactsError([f"{path}:{e.lineno}: not valid JSON: {e.msg} (column {e.colno})"]) from None
-    try:
-        data = yaml.load(text, Loader=_LineLoader)  # JSON is YAML: one parser gives lines for both
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise FactsError([f"{path}{line}: not valid YAML: {getattr(e, 'problem', e)}"]) from None
+            data = yaml.load(text, Loader=_LineLoader)
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            line = f":{mark.line + 1}" if mark else ""
+            raise FactsError([f"{path}{line}: not valid YAML: {getattr(e, 'problem', e)}"]) from None
     if isinstance(data, list):
         return None, data
     if not isinstance(data, dict) or "facts" not in data:
@@ -158,6 +165,27 @@ def _read_mapping(path: Path, text: str, suffix: str) -> tuple[Any, list]:
     if not isinstance(facts, list) or not facts:
         raise FactsError([f"{path}:{data[_LINE]}: 'facts' must be a non-empty list"])
     return data.get("person"), facts
+
+
+def _read_json(path: Path, text: str) -> Any:
+    """Values from the JSON parser; line numbers from a YAML reading of the same text."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise FactsError([f"{path}:{e.lineno}: not valid JSON: {e.msg} (column {e.colno})"]) from None
+    try:  # valid JSON has no raw tabs inside strings, so tabs can become spaces for YAML
+        lines = yaml.load(text.replace("\t", " "), Loader=_LineLoader)
+    except yaml.YAMLError:
+        return data  # still valid: messages just lack line numbers
+    facts, line_facts = (data, lines) if isinstance(data, list) else (
+        data.get("facts") if isinstance(data, dict) else None, lines.get("facts") if isinstance(lines, dict) else None)
+    if isinstance(facts, list) and isinstance(line_facts, list):
+        for item, twin in zip(facts, line_facts):
+            if isinstance(item, dict) and isinstance(twin, dict):
+                item[_LINE] = twin[_LINE]
+    if isinstance(data, dict) and isinstance(lines, dict):
+        data[_LINE] = lines[_LINE]
+    return data
 
 
 # --- validation ----------------------------------------------------------------------
@@ -186,11 +214,13 @@ def _validate(path: Path, person: Any, raw: list) -> FactSet:
     problems: list[str] = []
     name = _person_name(path, person, problems)
     facts: list[Fact] = []
+    wheres: list[str] = []
     for i, item in enumerate(raw, 1):
         fact = _validate_fact(path, i, item, problems)
         if fact:
             facts.append(fact)
-    _check_duplicates(path, facts, problems)
+            wheres.append(_where(path, i, item))
+    _check_duplicates(facts, wheres, problems)
     if not raw:
         problems.append(f"{path}: no facts found")
     if problems:
@@ -200,9 +230,8 @@ def _validate(path: Path, person: Any, raw: list) -> FactSet:
 
 def _where(path: Path, i: int, item: Any) -> str:
     line = item.get(_LINE) if isinstance(item, dict) else None
-    fid = item.get("id") if isinstance(item, dict) else None
-    label = f"fact {fid!r}" if fid is not None else f"fact #{i}"
-    return f"{path}:{line}: {label}" if line else f"{path}: {label}"
+    fid = item.get("id", f"fact-{i}") if isinstance(item, dict) else f"fact-{i}"
+    return f"{path}:{line}: fact {fid!r}" if line else f"{path}: fact {fid!r}"
 
 
 def _validate_fact(path: Path, i: int, item: Any, problems: list[str]) -> Fact | None:
@@ -223,6 +252,8 @@ def _validate_fact(path: Path, i: int, item: Any, problems: list[str]) -> Fact |
         elif text is None:
             hint = " (YAML reads yes/no/true/false as booleans: quote it)" if isinstance(value, bool) else ""
             problems.append(f"{where}: '{key}' must be text, got {type(value).__name__}{hint}")
+        elif key == "question" and not normalise_question(text):
+            problems.append(f"{where}: the question {text!r} has no words")
         else:
             fields[key] = text
     aliases = _aliases(item.get("aliases"), where, problems)
@@ -248,21 +279,21 @@ def _aliases(value: Any, where: str, problems: list[str]) -> tuple[str, ...]:
     return tuple(texts)  # type: ignore[arg-type]
 
 
-def _check_duplicates(path: Path, facts: list[Fact], problems: list[str]) -> None:
+def _check_duplicates(facts: list[Fact], wheres: list[str], problems: list[str]) -> None:
     seen_ids: set[str] = set()
     seen_q: dict[str, Fact] = {}
-    for fact in facts:
+    for fact, where in zip(facts, wheres):
         if fact.id in seen_ids:
-            problems.append(f"{path}: duplicate id {fact.id!r} (used by two facts)")
+            problems.append(f"{where}: duplicate id {fact.id!r} (ids must be unique)")
         seen_ids.add(fact.id)
         key = normalise_question(fact.question)
         other = seen_q.get(key)
         if other is not None:
             if other.answer != fact.answer:
                 problems.append(
-                    f"{path}: the question {fact.question!r} has two different answers: "
-                    f"{other.answer!r} (fact {other.id!r}) and {fact.answer!r} (fact {fact.id!r})"
+                    f"{where}: the question {fact.question!r} has two different answers: "
+                    f"{other.answer!r} (fact {other.id!r}) and {fact.answer!r}"
                 )
             else:
-                problems.append(f"{path}: fact {fact.id!r} repeats fact {other.id!r}")
+                problems.append(f"{where}: repeats fact {other.id!r}")
         seen_q.setdefault(key, fact)

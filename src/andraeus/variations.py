@@ -320,10 +320,10 @@ def _third_person_family(p: Parsed, person: str) -> list[str]:
 def _typo(text: str, rng: random.Random) -> str:
     """One or two realistic keyboard slips: swap, drop, double, or a neighbouring key."""
     chars = list(text)
-    letters = [i for i, c in enumerate(chars) if c.lower() in _KEYBOARD]
-    if len(letters) < 2:
-        return text + text[-1:]  # nothing to slip on: a doubled last key
     for _ in range(rng.choice((1, 1, 2))):
+        letters = [i for i, c in enumerate(chars) if c and c[0].lower() in _KEYBOARD]  # not one already dropped
+        if len(letters) < 2:
+            return "".join(chars) + text[-1:]  # nothing to slip on: a doubled last key
         i = rng.choice(letters[:-1])
         kind = rng.choice(("swap", "drop", "double", "near"))
         if kind == "swap" and i + 1 < len(chars):
@@ -333,7 +333,7 @@ def _typo(text: str, rng: random.Random) -> str:
         elif kind == "double":
             chars[i] = chars[i] * 2
         else:
-            chars[i] = rng.choice(_KEYBOARD.get(chars[i].lower(), chars[i]))
+            chars[i] = rng.choice(_KEYBOARD[chars[i][0].lower()])
     return "".join(chars)
 
 
@@ -354,6 +354,7 @@ def _take(pools: dict[str, list[str]], n: int, seen: set[str], fact_id: str, rng
     out: list[Phrasing] = []
 
     def add(text: str, family: str) -> None:
+        text = " ".join(text.split())
         key = normalise_question(text)
         if key and key not in seen and len(out) < n:
             seen.add(key)
@@ -488,7 +489,8 @@ def split_from_dict(data: dict, facts: FactSet, source: str = "phrasings") -> Sp
     parts = {}
     for key in ("train", "heldout"):
         rows = data.get(key) or []
-        bad = [r for r in rows if not isinstance(r, dict) or r.get("fact_id") not in ids or not str(r.get("text", "")).strip()]
+        bad = [r for r in rows if not isinstance(r, dict) or r.get("fact_id") not in ids
+               or not isinstance(r.get("text"), str) or not r["text"].strip()]
         if bad:
             raise ValueError(f"{source}: {len(bad)} {key} row(s) with an unknown fact_id or no text, e.g. {bad[0]!r}")
         parts[key] = tuple(Phrasing(r["fact_id"], str(r["text"]).strip(), r.get("family", "custom")) for r in rows)
