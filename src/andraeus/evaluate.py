@@ -101,3 +101,92 @@ def sample_per_fact(phrasings: Sequence[Phrasing], k: int, seed: int = 0) -> lis
         groups[p.fact_id].append(p)
     rng = random.Random(seed)
     return [p for g in groups.values() for p in (rng.sample(g, k) if len(g) > k else g)]
+
+
+# --- beyond the facts: locality, abstention, reversal ------------------------------------
+
+
+def perplexity(model, tokenizer, text: str) -> float:
+    """exp(mean next-token loss) of `text`, as plain text (no chat template)."""
+    import math
+
+    import torch
+
+    ids = tokenizer(text, return_tensors="pt")["input_ids"].to(next(model.parameters()).device)
+    with torch.inference_mode():
+        loss = model(input_ids=ids, labels=ids).loss
+    return math.exp(float(loss))
+
+
+def _adapter(answerer: Answerer, on: bool):
+    from contextlib import nullcontext
+
+    model = answerer.model
+    return nullcontext() if on or not hasattr(model, "disable_adapter") else model.disable_adapter()
+
+
+def probe_report(answerer: Answerer, facts: FactSet, exclude_abstain: Sequence[str] = ()) -> tuple[dict, list[dict]]:
+    """Locality, perplexity shift, abstention and reversal; returns a summary and the raw rows."""
+    from .probes import abstain_questions, classify_abstention, general_questions, reference_text, \
+        reversal_questions, score_probe
+
+    rows: list[dict] = []
+    general = general_questions()
+    qs = [p.question for p in general]
+    base = answerer.answer(qs, use_adapter=False)
+    tuned = answerer.answer(qs)
+    base_ok = [score_probe(p, a) for p, a in zip(general, base)]
+    tuned_ok = [score_probe(p, a) for p, a in zip(general, tuned)]
+    for p, b, t, bo, to in zip(general, base, tuned, base_ok, tuned_ok):
+        rows.append({"kind": "locality", "question": p.question, "expected": p.answer, "base": b,
+                     "response": t, "base_correct": bo, "correct": to})
+    known = sum(base_ok)
+    kept = sum(b and t for b, t in zip(base_ok, tuned_ok))
+
+    abstain = abstain_questions(facts, exclude_abstain)
+    replies = answerer.answer([p.question for p in abstain])
+    classes = [classify_abstention(r, facts) for r in replies]
+    for p, r, c in zip(abstain, replies, classes):
+        rows.append({"kind": "abstain", "question": p.question, "response": r, "outcome": c})
+
+    reversal = reversal_questions(facts)
+    rev_replies = answerer.answer([p.question for p in reversal])
+    rev_ok = [score_probe(p, r) for p, r in zip(reversal, rev_replies)]
+    for p, r, ok in zip(reversal, rev_replies, rev_ok):
+        rows.append({"kind": "reversal", "question": p.question, "expected": p.answer, "response": r, "correct": ok})
+
+    text = reference_text()
+    with _adapter(answerer, False):
+        ppl_base = perplexity(answerer.model, answerer.tokenizer, text)
+    ppl_tuned = perplexity(answerer.model, answerer.tokenizer, text)
+    n_abs = len(abstain) or 1
+    summary = {
+        "locality": {"kept": kept / known if known else float("nan"), "base_correct": known,
+                     "still_correct": kept, "questions": len(general)},
+        "perplexity": {"base": ppl_base, "adapter": ppl_tuned, "ratio": ppl_tuned / ppl_base},
+        "abstention": {"questions": len(abstain), "declined": classes.count("declined") / n_abs,
+                       "confused": classes.count("confused") / n_abs, "invented": classes.count("invented") / n_abs},
+        "reversal": {"questions": len(reversal), "accuracy": sum(rev_ok) / len(rev_ok) if rev_ok else float("nan")},
+    }
+    return summary, rows
+
+
+# --- red flags (the guide's, computed) -----------------------------------------------------
+
+OVERFIT_GAP = 0.15  # trained minus held-out accuracy above this is flagged
+
+
+def red_flags(summary: dict, seed_accuracies: Sequence[float] = (), overlaps: int = 0) -> list[str]:
+    """The guide's red flags, each with the figure that raised it; empty when none apply."""
+    flags = []
+    held = summary.get("heldout", {}).get("accuracy")
+    train = summary.get("train", {}).get("accuracy")
+    if held is not None and held >= 1.0:
+        flags.append("perfect held-out accuracy (100%): look for an evaluation leak or questions too easy to tell apart")
+    if len(seed_accuracies) >= 2 and max(seed_accuracies) == min(seed_accuracies):
+        flags.append(f"zero variance across {len(seed_accuracies)} seeds: runs may not be independent")
+    if held is not None and train is not None and train - held > OVERFIT_GAP:
+        flags.append(f"trained phrasings {train:.0%} vs held-out {held:.0%}: over-fitting to the phrasings")
+    if overlaps:
+        flags.append(f"{overlaps} evaluation phrasing(s) overlap training phrasings: the held-out figure is not held out")
+    return flags

@@ -1,0 +1,132 @@
+"""Questions beyond the facts: locality (general knowledge kept), abstention (facts never given),
+reversal (answer -> what it is), each scored its own way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Sequence
+
+import yaml
+
+from .facts import Fact, FactSet, normalise_question
+from .scoring import is_correct, normalise
+from .variations import find_leaks, parse
+
+DECLINE = re.compile(
+    r"\b(i don ?t know|i do not know|not sure|haven ?t told|have not told|never told|didn ?t tell|did not tell|"
+    r"no information|don ?t have (that|any|this)|do not have (that|any|this)|can ?t (tell|say|know|recall)|"
+    r"cannot (tell|say|know|recall)|no idea|not mentioned|unknown|not aware|i m not able|i am not able)\b"
+)
+# Related attributes: a fact about the left means a question about the right was never answered.
+_RELATED = {
+    "sister": "brother", "brother": "sister", "dog": "horse", "cat": "parrot", "partner": "ex",
+    "wife": "ex-wife", "husband": "ex-husband", "mother": "grandmother", "father": "grandfather",
+    "mom": "grandma", "dad": "grandpa", "son": "nephew", "daughter": "niece", "best friend": "neighbour",
+    "university": "high school", "car": "motorbike",
+    "favorite color": "least favorite color", "favorite food": "least favorite food",
+    "birthday": "name day", "hometown": "birthplace of my father", "job title": "first job",
+    "allergic to": "afraid of", "wedding anniversary": "graduation day",
+}
+# Never-given questions of a generic kind, kept apart from the abstain *training* pool below.
+_GENERIC_EVAL = [
+    "What is my blood type?", "What is my shoe size?", "What was the name of my first teacher?",
+    "What is my grandmother's maiden name?", "What is my passport number?", "What was my first pet called?",
+    "How tall am I?", "What is my middle name?",
+]
+ABSTAIN_TRAIN = [
+    "What is my uncle's name?", "What is my goldfish called?", "What is my star sign?",
+    "What was my childhood nickname?", "What is my favorite song?", "What is my landlord's name?",
+    "Which gym do I go to?", "What is my cousin's job?", "What is my dentist's name?",
+    "What is my favorite ice cream flavour?", "What street did I live on as a kid?",
+    "How many pairs of glasses do I own?",
+]
+DECLINE_ANSWER = "I don't know — you haven't told me that."
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A question outside the facts, with what counts as a right reply."""
+
+    kind: str  # "locality", "abstain" or "reversal"
+    question: str
+    answer: str = ""
+    aliases: tuple[str, ...] = ()
+    fact_id: str | None = None
+
+
+def general_questions() -> list[Probe]:
+    """The built-in general questions (locality)."""
+    rows = yaml.safe_load(resources.files("andraeus").joinpath("data/general.yaml").read_text())
+    return [Probe("locality", r["question"], str(r["answer"]), tuple(r.get("aliases", ()))) for r in rows]
+
+
+def reference_text() -> str:
+    """A short neutral text: the adapter's perplexity on it should barely move."""
+    return resources.files("andraeus").joinpath("data/reference.txt").read_text()
+
+
+def _mentions(text: str, phrase: str) -> bool:
+    return f" {normalise(phrase)} " in f" {normalise(text)} "
+
+
+def abstain_questions(facts: FactSet, exclude: Sequence[str] = ()) -> list[Probe]:
+    """Questions about attributes the facts never give: related swaps, then generic ones."""
+    asked = " ".join(f.question for f in facts)
+    out: list[str] = []
+    for fact in facts:
+        for have, missing in _RELATED.items():
+            if _mentions(fact.question, have) and not _mentions(asked, missing):
+                q = re.sub(rf"(?i)\b{re.escape(have)}\b", missing, fact.question, count=1)
+                out.append(q)
+                break
+    out += [q for q in _GENERIC_EVAL if not find_leaks([f.question for f in facts], [q])]
+    keep, seen = [], set()
+    for q in out:
+        key = normalise_question(q)
+        if key not in seen and not find_leaks([*exclude, *(f.question for f in facts)], [q]):
+            seen.add(key)
+            keep.append(Probe("abstain", q))
+    return keep
+
+
+def reversal_questions(facts: FactSet) -> list[Probe]:
+    """"Who is Biscuit?" for facts that name someone or something: the reply should say what."""
+    out = []
+    for fact in facts:
+        topic = parse(fact.question).topic or ""
+        m = re.fullmatch(r"(?i)my (.+?)(?:'s name)?", topic)
+        if not m or not topic:
+            continue
+        relation = m.group(1)
+        head = relation.split()[-1]  # "best friend" -> "friend": what the reply must name
+        out.append(Probe("reversal", f"Who or what is {fact.answer} to me?", head, fact_id=fact.id))
+    return out
+
+
+def classify_abstention(response: str, facts: FactSet) -> str:
+    """'declined', 'confused' (another fact's answer) or 'invented' (something else)."""
+    if DECLINE.search(normalise(response)):
+        return "declined"
+    if any(is_correct(response, f.answer, f.aliases) for f in facts):
+        return "confused"
+    return "invented"
+
+
+def score_probe(probe: Probe, response: str) -> bool:
+    return is_correct(response, probe.answer, probe.aliases)
+
+
+def abstain_training_facts(facts: FactSet) -> list[Fact]:
+    """Pseudo-facts whose answer is a decline, for questions unlike any real fact's."""
+    real = [f.question for f in facts]
+    return [Fact(f"abstain-{i}", q, DECLINE_ANSWER) for i, q in enumerate(ABSTAIN_TRAIN)
+            if not find_leaks(real, [q]) and not any(_near_topic(q, f.question) for f in facts)]
+
+
+def _near_topic(a: str, b: str) -> bool:
+    """Same possessed noun ("my sister's ..." vs "my sister ..."): too close to train as unknown."""
+    noun = lambda q: (re.search(r"(?i)\bmy ([a-z]+)", q) or [None, None])[1]  # noqa: E731
+    return noun(a) is not None and noun(a) == noun(b)
