@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml Makefile
 	touch $@
 
 demo: setup
-	$(BIN)/andraeus train examples/facts.yaml --out runs/demo --overwrite
+	$(BIN)/andraeus train examples/facts.yaml --out runs/demo --overwrite --questions examples/heldout_handwritten.yaml
 
 test: setup
 	$(PY) -m pytest -q

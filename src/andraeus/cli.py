@@ -13,7 +13,7 @@ import yaml
 from .facts import FactsError, FactSet, load_facts
 from .models import DEFAULT_MODEL, ModelError
 from .progress import console
-from .variations import LeakError, make_split, split_from_dict, split_to_dict
+from .variations import LeakError, Split, check_leaks, load_questions, make_split, split_from_dict, split_to_dict
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Give a language model one person's memory: facts in, a LoRA adapter out, measured honestly.")
@@ -91,6 +91,7 @@ def train(
     grad_accum: Optional[int] = typer.Option(None, help="Gradient accumulation steps [default: 4]."),
     device: Optional[str] = typer.Option(None, help="auto, cpu or cuda [default: auto]."),
     phrasings: Optional[Path] = typer.Option(None, help="Use an (edited) file from `variations --out`."),
+    questions: Optional[Path] = typer.Option(None, help="Also report your own held-out questions (YAML: fact_id -> list)."),
     overwrite: bool = typer.Option(False, help="Replace an existing adapter folder."),
     progress: bool = typer.Option(True, help="Show a progress bar."),
 ):
@@ -106,7 +107,8 @@ def train(
     split = None
     if phrasings:
         split = split_from_dict(yaml.safe_load(phrasings.read_text()), fs, str(phrasings))
-    manifest = run_train(fs, out, cfg, split=split, overwrite=overwrite, progress=progress)
+    handwritten = load_questions(questions, fs) if questions else ()
+    manifest = run_train(fs, out, cfg, split=split, overwrite=overwrite, progress=progress, handwritten=handwritten)
     _print_train_summary(manifest, out)
 
 
@@ -127,7 +129,26 @@ def _print_train_summary(m: dict, out: Path) -> None:
         if "train" in m["eval"]:
             print(f"trained-phrasing accuracy: {_pct(m['eval']['train'])}")
         print(f"held-out accuracy: {_pct(m['eval']['heldout'])}")
+        if "handwritten" in m["eval"]:
+            print(f"hand-written held-out accuracy: {_pct(m['eval']['handwritten'])}")
+        _print_beyond(m["eval"])
     console.print(f"adapter written to {out}", highlight=False)
+
+
+def _print_beyond(ev: dict) -> None:
+    """Locality, abstention, reversal and the red flags, when measured."""
+    p = ev.get("probes")
+    if p:
+        loc, ab, ppl = p["locality"], p["abstention"], p["perplexity"]
+        print(f"locality: {loc['kept']:.1%} of the {loc['base_correct']} general questions the base model "
+              f"got right are still right; reference perplexity x{ppl['ratio']:.2f}")
+        print(f"never-given facts ({ab['questions']} questions): {ab['declined']:.0%} declined, "
+              f"{ab['confused']:.0%} answered with another fact's answer, {ab['invented']:.0%} invented")
+        print(f"reversal probes: {p['reversal']['accuracy']:.0%} of {p['reversal']['questions']}")
+    flags = ev.get("red_flags") or []
+    print("red flags: " + ("none" if not flags else ""))
+    for flag in flags:
+        print(f"  - {flag}")
 
 
 def _answerer(adapter: Optional[Path], model: Optional[str], device: str):
@@ -187,24 +208,34 @@ def eval_cmd(
     facts: Path = typer.Argument(..., help="The facts file the adapter was trained on."),
     adapter: Path = typer.Option(..., help="Adapter folder from `andraeus train`."),
     as_json: bool = typer.Option(False, "--json", help="Print the full summary as JSON."),
+    probes: bool = typer.Option(True, help="Also measure locality, abstention and reversal."),
+    questions: Optional[Path] = typer.Option(None, help="Your own held-out questions (YAML: fact_id -> list)."),
     device: str = typer.Option("auto", help="auto, cpu or cuda."),
 ):
     """Accuracy on trained and held-out phrasings, per style family, with the answers that failed."""
     from .answer import Answerer, read_manifest
-    from .evaluate import evaluate
+    from .evaluate import evaluate, probe_report, red_flags
 
     fs = _facts(facts)
     manifest = read_manifest(adapter)
     if manifest["facts_sha256"] != fs.sha256:
         console.print(f"[yellow]warning:[/yellow] {facts} differs from the facts this adapter was trained on")
-    split = split_from_dict(json.loads((adapter / "phrasings.json").read_text()), fs, str(adapter / "phrasings.json"))
+    saved = json.loads((adapter / "phrasings.json").read_text())
+    split = split_from_dict(saved, fs, str(adapter / "phrasings.json"))
+    handwritten = load_questions(questions, fs) if questions else ()
+    check_leaks(Split(split.train, tuple(handwritten)))
     answerer = Answerer.from_adapter(adapter, device)
-    summary, _ = evaluate(answerer, fs, split.train, split.heldout)
+    summary, _ = evaluate(answerer, fs, split.train, split.heldout, handwritten)
+    if probes:
+        summary["probes"], _ = probe_report(answerer, fs, saved.get("abstain_train", []))
+    summary["red_flags"] = red_flags(summary)
     if as_json:
         print(json.dumps(summary, indent=2))
         return
     print(f"trained phrasings:  {_pct(summary['train'])}")
     print(f"held-out phrasings: {_pct(summary['heldout'])}")
+    if "handwritten" in summary:
+        print(f"hand-written:       {_pct(summary['handwritten'])}")
     print("per style family:")
     for fam, acc in summary["families"].items():
         print(f"  {fam:<28} {acc['accuracy']:6.1%}  ({acc['questions']} questions)")
@@ -212,6 +243,42 @@ def eval_cmd(
         print(f"failed answers ({len(summary['failures'])}):")
         for r in summary["failures"]:
             print(f"  [{r['split']}/{r['family']}] {r['question']!r} -> {r['response']!r} (expected {r['expected']!r})")
+    _print_beyond(summary)
+
+
+@app.command()
+@_guard
+def sweep(
+    facts: Path = typer.Argument(..., help="Facts file (.yaml, .json or .csv)."),
+    out: Path = typer.Option(Path("runs/sweep"), help="Folder for cells, sweep.json and the report."),
+    variations: str = typer.Option("1,5,10,20,30", "--variations", help="Comma-separated phrasing counts."),
+    seeds: int = typer.Option(3, help="Training seeds per count."),
+    match_steps: bool = typer.Option(False, help="Also train every count for the optimiser steps of the largest."),
+    model: Optional[str] = typer.Option(None, help=f"Base model [default: {DEFAULT_MODEL}]."),
+    config: Optional[Path] = typer.Option(None, help="YAML file of TrainConfig settings."),
+    epochs: Optional[int] = typer.Option(None, help="Epochs [default: 5]."),
+    questions: Optional[Path] = typer.Option(None, help="Also score your own held-out questions."),
+    probes: bool = typer.Option(False, help="Also measure locality/abstention in every cell (slower)."),
+):
+    """The variation-count experiment: accuracy against phrasings per fact, with CIs; resumable."""
+    from .sweep import estimate_steps, run_sweep, write_report
+    from .train import TrainConfig
+
+    counts = [int(c) for c in variations.split(",") if c.strip()]
+    if not counts or min(counts) < 1:
+        fail("--variations needs positive counts, e.g. 1,5,10")
+    flags = {"model": model, "epochs": epochs, "probes": probes}
+    cfg = TrainConfig.from_yaml(config, **flags) if config else TrainConfig.create(
+        {k: v for k, v in flags.items() if v is not None})
+    fs = _facts(facts)
+    handwritten = load_questions(questions, fs) if questions else ()
+    steps = estimate_steps(len(fs), counts, cfg, match_steps) * seeds
+    console.print(f"sweep: {len(set(counts))} counts x {seeds} seeds{' x 2 modes' if match_steps else ''}, "
+                  f"about {steps} optimiser steps in all; finished cells in {out} are kept", highlight=False)
+    rows = run_sweep(fs, out, counts, seeds, cfg, match_steps, handwritten, log=lambda m: console.print(m))
+    paths = write_report(rows, out)
+    print(paths["markdown"].read_text())
+    console.print(f"report: {paths['markdown']}, {paths['html']}, {paths['png']}", highlight=False)
 
 
 def main() -> None:  # pragma: no cover

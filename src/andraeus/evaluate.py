@@ -74,10 +74,9 @@ def accuracy(results: Sequence[QAResult]) -> dict:
 def summarise(results: Sequence[QAResult]) -> dict:
     """Accuracy per split and per family, and the failed answers."""
     out: dict = {}
-    for split in ("train", "heldout"):
-        rows = [r for r in results if r.split == split]
-        if rows:
-            out[split] = accuracy(rows)
+    for split in dict.fromkeys(r.split for r in results):  # "train", "heldout", "handwritten", ...
+        out[split] = accuracy([r for r in results if r.split == split])
+    out["per_fact"] = {split: per_fact(r for r in results if r.split == split) for split in out}
     families: dict[str, list[QAResult]] = defaultdict(list)
     for r in results:
         families[f"{r.split}/{r.family}"].append(r)
@@ -87,10 +86,12 @@ def summarise(results: Sequence[QAResult]) -> dict:
 
 
 def evaluate(answerer: Answerer, facts: FactSet, train: Sequence[Phrasing], heldout: Sequence[Phrasing],
-             progress=None) -> tuple[dict, list[QAResult]]:
-    """Ask trained and held-out phrasings; return the summary and every result."""
+             handwritten: Sequence[Phrasing] = (), progress=None) -> tuple[dict, list[QAResult]]:
+    """Ask trained, held-out and (optionally) hand-written questions; return the summary and every result."""
     results = ask_phrasings(answerer, facts, train, "train", progress=progress)
     results += ask_phrasings(answerer, facts, heldout, "heldout", progress=progress)
+    if handwritten:
+        results += ask_phrasings(answerer, facts, handwritten, "handwritten", progress=progress)
     return summarise(results), results
 
 

@@ -30,7 +30,7 @@ from .answer import MANIFEST, Answerer
 from .facts import FactSet
 from .models import DEFAULT_MODEL, load_model
 from .prompts import IGNORE, Example, encode_example
-from .variations import Split, answer_forms, check_leaks, make_split
+from .variations import Phrasing, Split, answer_forms, check_leaks, make_split
 
 
 @dataclass
@@ -61,6 +61,9 @@ class TrainConfig:
     """AdamW weight decay on LoRA weights."""
     epochs: int = 5
     """Passes over the training examples."""
+    max_steps: int | None = None
+    """If set, train exactly this many optimiser steps, cycling through epochs as needed (used to
+    compare variation counts at equal training length); `epochs` is then ignored."""
     micro_batch: int = 2
     """Examples per forward/backward pass (memory knob)."""
     grad_accum: int = 4
@@ -81,6 +84,14 @@ class TrainConfig:
     """"auto" (CUDA when present, bf16; else CPU, fp32), "cpu" or "cuda"."""
     eval_train_per_fact: int = 2
     """Trained phrasings per fact re-asked after training (the train vs held-out gap)."""
+    probes: bool = True
+    """After training, also measure locality, perplexity shift, abstention and reversal."""
+    replay: int = 0
+    """General prompts (from a built-in pool) answered by the base model itself and mixed into
+    training, so the adapter keeps what the model knew; 0 turns replay off."""
+    abstain: int = 0
+    """Questions about never-given attributes trained to answer "I don't know — you haven't told
+    me that" (from a built-in pool kept apart from the abstention evaluation); 0 turns it off."""
 
     @classmethod
     def from_yaml(cls, path: str | Path, **overrides) -> "TrainConfig":
@@ -127,6 +138,33 @@ def build_examples(tokenizer, facts: FactSet, split: Split, config: TrainConfig)
     return examples
 
 
+def replay_examples(model, tokenizer, config: TrainConfig) -> list[Example]:
+    """The base model's own answers to general prompts, generated once per model and cached."""
+    import hashlib
+    from importlib import resources
+
+    from .models import cache_dir
+
+    prompts = yaml.safe_load(resources.files("andraeus").joinpath("data/replay.yaml").read_text())[: config.replay]
+    key = hashlib.sha256(json.dumps([config.model, config.system_prompt, prompts]).encode()).hexdigest()[:16]
+    path = cache_dir() / "replay" / f"{key}.json"
+    if path.exists():
+        answers = json.loads(path.read_text())
+    else:
+        answers = Answerer(model, tokenizer, system=config.system_prompt, max_new_tokens=96).answer(prompts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(answers))
+    return [encode_example(tokenizer, q, a, config.system_prompt) for q, a in zip(prompts, answers)]
+
+
+def abstain_examples(tokenizer, facts: FactSet, config: TrainConfig) -> tuple[list[Example], list[str]]:
+    """Never-given questions answered with a decline; returns the examples and their questions."""
+    from .probes import DECLINE_ANSWER, abstain_training_facts
+
+    questions = [f.question for f in abstain_training_facts(facts)][: config.abstain]
+    return [encode_example(tokenizer, q, DECLINE_ANSWER, config.system_prompt) for q in questions], questions
+
+
 def _batches(examples: Sequence[Example], config: TrainConfig, rng: random.Random) -> list[list[list[int]]]:
     """Optimiser steps, each a list of micro-batches of example indices, similar lengths together."""
     order = list(range(len(examples)))
@@ -139,6 +177,23 @@ def _batches(examples: Sequence[Example], config: TrainConfig, rng: random.Rando
         micro += [chunk[i:i + config.micro_batch] for i in range(0, len(chunk), config.micro_batch)]
     rng.shuffle(micro)
     return [micro[i:i + config.grad_accum] for i in range(0, len(micro), config.grad_accum)]
+
+
+def _plan(examples: Sequence[Example], config: TrainConfig, rng: random.Random) -> list[list[list[list[int]]]]:
+    """Epochs of steps: `epochs` of them, or as many as `max_steps` needs (the last one cut)."""
+    if config.max_steps is None:
+        return [_batches(examples, config, rng) for _ in range(config.epochs)]
+    plan, steps = [], 0
+    while steps < config.max_steps:
+        epoch = _batches(examples, config, rng)[: config.max_steps - steps]
+        plan.append(epoch)
+        steps += len(epoch)
+    return plan
+
+
+def steps_per_epoch(n_examples: int, config: TrainConfig) -> int:
+    micro = math.ceil(n_examples / config.micro_batch)  # windows are multiples of the step size
+    return math.ceil(micro / config.grad_accum)
 
 
 def _collate(examples: Sequence[Example], idx: Sequence[int], pad_id: int, device,
@@ -214,7 +269,7 @@ def fit(model, tokenizer, examples: Sequence[Example], config: TrainConfig, prog
     device = next(model.parameters()).device
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=config.weight_decay)
-    plan = [_batches(examples, config, rng) for _ in range(config.epochs)]
+    plan = _plan(examples, config, rng)
     total = sum(len(e) for e in plan)
     stats = TrainStats(examples=len(examples), trainable_params=sum(p.numel() for p in params))
     pad = tokenizer.pad_token_id
@@ -269,9 +324,12 @@ def _dir_bytes(path: Path, pattern: str = "adapter_model*") -> int:
 
 
 def train(facts: FactSet, out: str | Path, config: TrainConfig | None = None, split: Split | None = None,
-          overwrite: bool = False, progress: bool = True, evaluate_after: bool = True) -> dict:
-    """The whole path: phrasings, leak check, LoRA training, evaluation, atomic save. Returns the manifest."""
-    from .evaluate import evaluate, sample_per_fact
+          overwrite: bool = False, progress: bool = True, evaluate_after: bool = True,
+          handwritten: Sequence[Phrasing] = ()) -> dict:
+    """The whole path: phrasings, leak check, LoRA training, evaluation, atomic save. Returns the manifest.
+
+    `handwritten`: the user's own evaluation questions, also reported (and leak-checked)."""
+    from .evaluate import evaluate, probe_report, red_flags, sample_per_fact
 
     config = config or TrainConfig()
     out = Path(out)
@@ -279,12 +337,16 @@ def train(facts: FactSet, out: str | Path, config: TrainConfig | None = None, sp
         raise FileExistsError(f"{out} already exists; choose another --out or pass --overwrite")
     split = split or make_split(facts, config.variations, config.seed, config.heldout_per_fact)
     pairs_checked = check_leaks(split)
+    if handwritten:
+        pairs_checked += check_leaks(Split(split.train, tuple(handwritten)))
     torch.manual_seed(config.seed)
     t0 = time.perf_counter()
     model, tok = load_model(config.model, config.device)
     load_s = time.perf_counter() - t0
+    replay = replay_examples(model, tok, config) if config.replay else []  # before LoRA: the base model's answers
+    abstain_ex, abstain_qs = abstain_examples(tok, facts, config) if config.abstain else ([], [])
+    examples = build_examples(tok, facts, split, config) + replay + abstain_ex
     model = add_lora(model, config)
-    examples = build_examples(tok, facts, split, config)
     stats = fit(model, tok, examples, config, progress)
 
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
@@ -295,17 +357,22 @@ def train(facts: FactSet, out: str | Path, config: TrainConfig | None = None, sp
         _fix_adapter_config(tmp, config.model)
         (tmp / "phrasings.json").write_text(json.dumps(
             {"train": [dataclasses.asdict(p) for p in split.train],
-             "heldout": [dataclasses.asdict(p) for p in split.heldout]}, indent=1))
+             "heldout": [dataclasses.asdict(p) for p in split.heldout], "abstain_train": abstain_qs}, indent=1))
         summary = None
         eval_s = 0.0
         if evaluate_after:
             t1 = time.perf_counter()
             answerer = Answerer(model, tok, system=config.system_prompt)
             trained = sample_per_fact(split.train, config.eval_train_per_fact, config.seed)
-            summary, results = evaluate(answerer, facts, trained, split.heldout)
+            summary, results = evaluate(answerer, facts, trained, split.heldout, handwritten)
+            probe_rows: list[dict] = []
+            if config.probes:
+                summary["probes"], probe_rows = probe_report(answerer, facts, abstain_qs)
+            summary["red_flags"] = red_flags(summary, overlaps=0)
             eval_s = time.perf_counter() - t1
             (tmp / "eval.json").write_text(json.dumps(
-                {"summary": summary, "results": [dataclasses.asdict(r) for r in results]}, indent=1))
+                {"summary": summary, "results": [dataclasses.asdict(r) for r in results], "probes": probe_rows},
+                indent=1))
         device = next(model.parameters()).device
         manifest = {
             "andraeus": __version__,
@@ -321,7 +388,9 @@ def train(facts: FactSet, out: str | Path, config: TrainConfig | None = None, sp
             "device": str(device),
             "dtype": str(next(model.parameters()).dtype).replace("torch.", ""),
             "leak_check": {"pairs_checked": pairs_checked, "overlaps": 0},
-            "training": {k: v for k, v in dataclasses.asdict(stats).items() if k != "losses"},
+            "training": {k: v for k, v in dataclasses.asdict(stats).items() if k != "losses"}
+                        | {"fact_examples": len(split.train), "replay_examples": len(replay),
+                           "abstain_examples": len(abstain_ex)},
             "timings": {"load_s": round(load_s, 2), "train_s": round(stats.seconds, 2), "eval_s": round(eval_s, 2)},
             "tokens_per_s": round(stats.tokens / stats.seconds, 1) if stats.seconds else None,
             "peak_memory_mb": round(peak_memory_mb(device), 1),
@@ -342,7 +411,7 @@ def _short(summary: dict | None) -> dict | None:
     """The manifest keeps the headline figures; eval.json keeps everything."""
     if summary is None:
         return None
-    return {k: summary[k] for k in ("train", "heldout") if k in summary} | {
+    return {k: summary[k] for k in ("train", "heldout", "handwritten", "probes", "red_flags") if k in summary} | {
         "families": {k: round(v["accuracy"], 4) for k, v in summary["families"].items()}}
 
 

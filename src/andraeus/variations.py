@@ -498,3 +498,18 @@ def split_from_dict(data: dict, facts: FactSet, source: str = "phrasings") -> Sp
     if missing:
         raise ValueError(f"{source}: no training phrasing for facts {sorted(missing)}")
     return Split(parts["train"], parts["heldout"])
+
+
+def load_questions(path, facts: FactSet) -> tuple[Phrasing, ...]:
+    """Hand-written evaluation questions: a YAML mapping of fact id to a list of questions."""
+    import yaml
+    from pathlib import Path
+
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    ids = {f.id for f in facts}
+    if not isinstance(data, dict) or not data:
+        raise ValueError(f"{path}: expected a mapping of fact id to a list of questions")
+    unknown = set(data) - ids
+    if unknown:
+        raise ValueError(f"{path}: unknown fact ids {sorted(unknown)}")
+    return tuple(Phrasing(fid, str(q), "handwritten") for fid, qs in data.items() for q in (qs or []))
