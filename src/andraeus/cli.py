@@ -140,11 +140,14 @@ def _print_beyond(ev: dict) -> None:
     p = ev.get("probes")
     if p:
         loc, ab, ppl = p["locality"], p["abstention"], p["perplexity"]
-        print(f"locality: {loc['kept']:.1%} of the {loc['base_correct']} general questions the base model "
+        kept = "n/a" if loc["kept"] is None else f"{loc['kept']:.1%}"
+        print(f"locality: {kept} of the {loc['base_correct']} general questions the base model "
               f"got right are still right; reference perplexity x{ppl['ratio']:.2f}")
         print(f"never-given facts ({ab['questions']} questions): {ab['declined']:.0%} declined, "
               f"{ab['confused']:.0%} answered with another fact's answer, {ab['invented']:.0%} invented")
-        print(f"reversal probes: {p['reversal']['accuracy']:.0%} of {p['reversal']['questions']}")
+        rev = p["reversal"]
+        if rev["questions"]:
+            print(f"reversal probes (\"Who or what is Biscuit to me?\"): {rev['accuracy']:.0%} of {rev['questions']}")
     flags = ev.get("red_flags") or []
     print("red flags: " + ("none" if not flags else ""))
     for flag in flags:

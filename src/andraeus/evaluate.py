@@ -162,12 +162,12 @@ def probe_report(answerer: Answerer, facts: FactSet, exclude_abstain: Sequence[s
     ppl_tuned = perplexity(answerer.model, answerer.tokenizer, text)
     n_abs = len(abstain) or 1
     summary = {
-        "locality": {"kept": kept / known if known else float("nan"), "base_correct": known,
+        "locality": {"kept": kept / known if known else None, "base_correct": known,
                      "still_correct": kept, "questions": len(general)},
         "perplexity": {"base": ppl_base, "adapter": ppl_tuned, "ratio": ppl_tuned / ppl_base},
         "abstention": {"questions": len(abstain), "declined": classes.count("declined") / n_abs,
                        "confused": classes.count("confused") / n_abs, "invented": classes.count("invented") / n_abs},
-        "reversal": {"questions": len(reversal), "accuracy": sum(rev_ok) / len(rev_ok) if rev_ok else float("nan")},
+        "reversal": {"questions": len(reversal), "accuracy": sum(rev_ok) / len(rev_ok) if rev_ok else None},
     }
     return summary, rows
 
