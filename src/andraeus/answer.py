@@ -29,11 +29,13 @@ def read_manifest(adapter: str | Path) -> dict:
 class Answerer:
     """Answers questions with one model; `use_adapter=False` answers as the bare base model."""
 
-    def __init__(self, model, tokenizer, system: str | None = None, max_new_tokens: int = 48, batch_size: int = 32):
+    def __init__(self, model, tokenizer, system: str | None = None, max_new_tokens: int = 48, batch_size: int = 32,
+                 max_batch_tokens: int = 8192):
         self.model, self.tokenizer = model, tokenizer
         self.system = system
         self.max_new_tokens = max_new_tokens
         self.batch_size = batch_size
+        self.max_batch_tokens = max_batch_tokens
 
     @classmethod
     def from_model(cls, name: str, device: str = "auto", **kw) -> "Answerer":
@@ -54,21 +56,32 @@ class Answerer:
     def device(self) -> torch.device:
         return next(self.model.parameters()).device
 
-    def answer(self, questions: Sequence[str], use_adapter: bool = True, progress=None) -> list[str]:
-        """Greedy answers, in the order asked. Similar lengths are batched together (less padding)."""
-        encoded = [encode_prompt(self.tokenizer, q, self.system) for q in questions]
+    def prompts(self, questions: Sequence[str], systems: Sequence[str | None] | None = None) -> list[list[int]]:
+        """Prompt token ids; `systems` gives each question its own system message (e.g. retrieved facts)."""
+        systems = systems if systems is not None else [self.system] * len(questions)
+        return [encode_prompt(self.tokenizer, q, s) for q, s in zip(questions, systems)]
+
+    def answer(self, questions: Sequence[str], use_adapter: bool = True, progress=None,
+               systems: Sequence[str | None] | None = None) -> list[str]:
+        """Greedy answers, in the order asked. Similar lengths are batched together (less padding),
+        and long prompts in smaller batches (at most `max_batch_tokens` prompt tokens a batch)."""
+        encoded = self.prompts(questions, systems)
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
         answers: list[str] = [""] * len(encoded)
         adapter_off = (
             self.model.disable_adapter() if not use_adapter and hasattr(self.model, "disable_adapter") else nullcontext()
         )
         with adapter_off, torch.inference_mode():
-            for start in range(0, len(order), self.batch_size):
-                batch = order[start:start + self.batch_size]
+            start = 0
+            while start < len(order):
+                width = len(encoded[order[min(start + self.batch_size, len(order)) - 1]])
+                size = max(1, min(self.batch_size, self.max_batch_tokens // max(width, 1)))
+                batch = order[start:start + size]
                 for i, text in zip(batch, self._generate([encoded[i] for i in batch])):
                     answers[i] = text
                 if progress:
                     progress(len(batch))
+                start += size
         return answers
 
     def _generate(self, prompts: list[list[int]]) -> list[str]:

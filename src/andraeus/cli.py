@@ -124,7 +124,9 @@ def _print_train_summary(m: dict, out: Path) -> None:
         f"{t['tokens']} tokens in {m['timings']['train_s']:.1f} s ({m['tokens_per_s']} tokens/s); "
         f"{t['trainable_params']:,} trainable parameters; adapter {m['adapter_bytes'] / 2**20:.1f} MiB; "
         f"peak memory {m['peak_memory_mb']:.0f} MiB", highlight=False)
-    console.print(f"leak check: {m['leak_check']['pairs_checked']} train/held-out pairs, 0 overlaps", highlight=False)
+    lc = m["leak_check"]
+    console.print(f"leak check: {lc['evaluation_phrasings']} evaluation phrasings against {lc['training_phrasings']} "
+                  "training phrasings: 0 exact or near-duplicate overlaps", highlight=False)
     if m["eval"]:
         if "train" in m["eval"]:
             print(f"trained-phrasing accuracy: {_pct(m['eval']['train'])}")

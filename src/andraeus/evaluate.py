@@ -34,6 +34,12 @@ def ask_phrasings(answerer: Answerer, facts: FactSet, phrasings: Sequence[Phrasi
                   use_adapter: bool = True, progress=None) -> list[QAResult]:
     """Ask every phrasing, score every reply."""
     responses = answerer.answer([p.text for p in phrasings], use_adapter=use_adapter, progress=progress)
+    return score_responses(facts, phrasings, responses, split)
+
+
+def score_responses(facts: FactSet, phrasings: Sequence[Phrasing], responses: Sequence[str],
+                    split: str) -> list[QAResult]:
+    """Score replies already generated, one per phrasing."""
     results = []
     for p, response in zip(phrasings, responses):
         fact = facts.by_id(p.fact_id)

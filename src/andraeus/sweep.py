@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Sequence
 
 from .evaluate import bootstrap_ci, red_flags
-from .facts import FactSet
+from .facts import FactSet, normalise_question
+from .report import pyplot, write_markdown_and_html
 from .train import TrainConfig, steps_per_epoch, train
 from .variations import Phrasing, Split, check_leaks, heldout_phrasings, training_phrasings
 
@@ -37,8 +38,9 @@ def sweep_splits(facts: FactSet, counts: Sequence[int], seed: int, heldout_per_f
     """Per count, the training phrasings (a prefix of the largest count's) and one shared held-out set."""
     top = max(counts)
     train_top = {f.id: training_phrasings(f, top, seed, facts.person) for f in facts}
-    all_train = [p.text for ps in train_top.values() for p in ps]
-    heldout = tuple(p for f in facts for p in heldout_phrasings(f, all_train, heldout_per_fact, seed, facts.person))
+    every = {normalise_question(p.text) for ps in train_top.values() for p in ps}
+    heldout = tuple(p for f in facts for p in heldout_phrasings(
+        f, [p.text for p in train_top[f.id]], heldout_per_fact, seed, facts.person, every))
     splits = {}
     for c in counts:
         split = Split(tuple(p for f in facts for p in train_top[f.id][:c]), heldout)
@@ -137,17 +139,11 @@ def write_report(rows: Sequence[dict], out: str | Path, title: str = "Variation-
     png = out / "sweep.png"
     _plot(tables, png)
     md += [f"![accuracy against variation count]({png.name})", ""]
-    (out / "report.md").write_text("\n".join(md))
-    (out / "report.html").write_text(_html("\n".join(md), title))
-    return {"markdown": out / "report.md", "html": out / "report.html", "png": png}
+    return write_markdown_and_html("\n".join(md), out, title) | {"png": png}
 
 
 def _plot(tables: dict[str, list[dict]], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
     for metric, agg in tables.items():
         for mode in dict.fromkeys(a["mode"] for a in agg):
@@ -165,37 +161,6 @@ def _plot(tables: dict[str, list[dict]], path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
-
-
-def _html(markdown: str, title: str) -> str:
-    """A dependency-free HTML rendering of the report's Markdown (headings, paragraphs, tables, image)."""
-    import html
-
-    body, in_table = [], False
-    for line in markdown.splitlines():
-        is_row = line.startswith("|")
-        if in_table and not is_row:
-            body.append("</table>")
-        if is_row and not in_table:
-            body.append("<table>")
-        in_table = is_row
-        if is_row:
-            if not set(line) <= set("|-: "):  # skip the Markdown separator row
-                cells = "".join(f"<td>{html.escape(c.strip())}</td>" for c in line.strip("|").split("|"))
-                body.append(f"<tr>{cells}</tr>")
-        elif line.startswith("#"):
-            level = len(line) - len(line.lstrip("#"))
-            body.append(f"<h{level}>{html.escape(line.lstrip('# '))}</h{level}>")
-        elif line.startswith("!["):
-            body.append(f'<img src="{html.escape(line[line.index("(") + 1:-1])}" alt="plot">')
-        elif line:
-            body.append(f"<p>{html.escape(line)}</p>")
-    if in_table:
-        body.append("</table>")
-    style = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto}"
-             "td{border:1px solid #ccc;padding:3px 8px}table{border-collapse:collapse;margin:1em 0}")
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-            f"<style>{style}</style></head><body>\n" + "\n".join(body) + "\n</body></html>")
 
 
 def estimate_steps(n_facts: int, counts: Sequence[int], base: TrainConfig, match_steps: bool) -> int:

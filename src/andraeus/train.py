@@ -336,9 +336,9 @@ def train(facts: FactSet, out: str | Path, config: TrainConfig | None = None, sp
     if out.exists() and not overwrite:
         raise FileExistsError(f"{out} already exists; choose another --out or pass --overwrite")
     split = split or make_split(facts, config.variations, config.seed, config.heldout_per_fact)
-    pairs_checked = check_leaks(split)
+    checked = check_leaks(split)
     if handwritten:
-        pairs_checked += check_leaks(Split(split.train, tuple(handwritten)))
+        checked += check_leaks(Split(split.train, tuple(handwritten)))
     torch.manual_seed(config.seed)
     t0 = time.perf_counter()
     model, tok = load_model(config.model, config.device)
@@ -387,7 +387,7 @@ def train(facts: FactSet, out: str | Path, config: TrainConfig | None = None, sp
             "versions": library_versions(),
             "device": str(device),
             "dtype": str(next(model.parameters()).dtype).replace("torch.", ""),
-            "leak_check": {"pairs_checked": pairs_checked, "overlaps": 0},
+            "leak_check": {"evaluation_phrasings": checked, "training_phrasings": len(split.train), "overlaps": 0},
             "training": {k: v for k, v in dataclasses.asdict(stats).items() if k != "losses"}
                         | {"fact_examples": len(split.train), "replay_examples": len(replay),
                            "abstain_examples": len(abstain_ex)},
