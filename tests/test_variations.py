@@ -245,7 +245,7 @@ def test_split_is_deterministic(named):
 
 def test_check_leaks_passes_on_a_generated_split(named):
     split = make_split(named, n=20, seed=2)
-    assert check_leaks(split) == len(split.train) * len(split.heldout)
+    assert check_leaks(split) == len(split.heldout)
     assert find_leaks(texts(split.train), texts(split.heldout)) == []
 
 
@@ -320,12 +320,23 @@ def test_check_leaks_raises_on_a_leaky_split():
         check_leaks(split)
 
 
-def test_check_leaks_counts_pairs_on_a_clean_split():
+def test_check_leaks_counts_checked_phrasings_on_a_clean_split():
     split = Split(
         train=(Phrasing("home", "Where did I grow up?", "formal"), Phrasing("dog", "What is my dog's name?", "formal")),
         heldout=(Phrasing("home", "Before I forget, where did I grow up?", "conversational"),),
     )
-    assert check_leaks(split) == 2
+    assert check_leaks(split) == 1
+
+
+def test_split_leaks_exact_across_facts_near_within_a_fact():
+    from andraeus.variations import split_leaks
+
+    train = (Phrasing("dog", "What is my dog's name?", "formal"), Phrasing("cat", "What is my cat's name?", "formal"))
+    exact_other_fact = Phrasing("cat", "what is my DOG'S name", "conversational")
+    near_same_fact = Phrasing("dog", "What is my dogs' name?!", "conversational")
+    near_other_fact = Phrasing("cat", "What is my dog's game?", "conversational")  # gives no answer away
+    leaks = split_leaks(Split(train, (exact_other_fact, near_same_fact, near_other_fact)))
+    assert leaks == [exact_other_fact.text, near_same_fact.text]
 
 
 # --- phrasings files -----------------------------------------------------------------
