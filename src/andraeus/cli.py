@@ -286,6 +286,48 @@ def sweep(
     console.print(f"report: {paths['markdown']}, {paths['html']}, {paths['png']}", highlight=False)
 
 
+@app.command()
+@_guard
+def compare(
+    facts: Path = typer.Argument(..., help="Facts file (.yaml, .json or .csv)."),
+    adapter: Optional[Path] = typer.Option(None, help="Adapter trained on FACTS: adds the fine-tuned arms."),
+    model: Optional[str] = typer.Option(None, help=f"Base model when no adapter is given [default: {DEFAULT_MODEL}]."),
+    questions: Optional[Path] = typer.Option(None, help="Held-out questions (YAML: fact_id -> list); default: generated."),
+    out: Path = typer.Option(Path("runs/compare"), help="Folder for compare.json and the report."),
+    k: int = typer.Option(3, help="Facts retrieved per question."),
+    retrievers: str = typer.Option("minilm,bm25", help="Comma-separated: minilm, bm25."),
+    probes: bool = typer.Option(True, help="Also measure locality and abstention per arm."),
+    device: str = typer.Option("auto", help="auto, cpu or cuda."),
+):
+    """Base model vs facts in the system prompt vs retrieval vs the adapter, on the same questions."""
+    from .answer import Answerer, read_manifest
+    from .compare import CompareConfig, compare as run_compare, write_compare_report
+
+    fs = _facts(facts)
+    cfg = CompareConfig(k=k, retrievers=tuple(r.strip() for r in retrievers.split(",") if r.strip()), probes=probes)
+    train_s = None
+    if adapter:
+        if model:
+            fail("give --adapter or --model, not both (an adapter names its own base model)")
+        manifest = read_manifest(adapter)
+        if manifest["facts_sha256"] != fs.sha256:
+            fail(f"{adapter} was trained on other facts than {facts}")
+        answerer, train_s = Answerer.from_adapter(adapter, device), manifest["timings"]["train_s"]
+        split = split_from_dict(json.loads((adapter / "phrasings.json").read_text()), fs)
+    else:
+        answerer = Answerer.from_model(model or DEFAULT_MODEL, device)
+        split = make_split(fs, 10, 0, 4)
+    held = load_questions(questions, fs) if questions else split.heldout
+    check_leaks(Split(split.train, tuple(held)))
+    results = run_compare(fs, answerer, held, cfg, has_adapter=adapter is not None, train_s=train_s,
+                          log=lambda m: console.print(m, highlight=False))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "compare.json").write_text(json.dumps(results, indent=1))
+    paths = write_compare_report(results, out)
+    print(paths["markdown"].read_text())
+    console.print(f"report: {paths['markdown']}, {paths['html']}, {paths['png']}", highlight=False)
+
+
 def main() -> None:  # pragma: no cover
     app()
 
