@@ -63,11 +63,18 @@ class Answerer:
 
     def answer(self, questions: Sequence[str], use_adapter: bool = True, progress=None,
                systems: Sequence[str | None] | None = None) -> list[str]:
-        """Greedy answers, in the order asked. Similar lengths are batched together (less padding),
-        and long prompts in smaller batches (at most `max_batch_tokens` prompt tokens a batch)."""
+        """Greedy answers, in the order asked."""
+        return [text for text, _ in self.answer_scored(questions, use_adapter, progress, systems)]
+
+    def answer_scored(self, questions: Sequence[str], use_adapter: bool = True, progress=None,
+                      systems: Sequence[str | None] | None = None) -> list[tuple[str, float]]:
+        """Greedy answers with their mean token log-probability (the model's confidence).
+
+        Similar lengths are batched together (less padding), and long prompts in smaller batches
+        (at most `max_batch_tokens` prompt tokens a batch)."""
         encoded = self.prompts(questions, systems)
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
-        answers: list[str] = [""] * len(encoded)
+        answers: list[tuple[str, float]] = [("", 0.0)] * len(encoded)
         adapter_off = (
             self.model.disable_adapter() if not use_adapter and hasattr(self.model, "disable_adapter") else nullcontext()
         )
@@ -84,13 +91,20 @@ class Answerer:
                 start += size
         return answers
 
-    def _generate(self, prompts: list[list[int]]) -> list[str]:
-        pad = self.tokenizer.pad_token_id
+    def _generate(self, prompts: list[list[int]]) -> list[tuple[str, float]]:
+        pad, eos = self.tokenizer.pad_token_id, self.tokenizer.eos_token_id
         width = max(len(p) for p in prompts)
         ids = torch.tensor([[pad] * (width - len(p)) + p for p in prompts], device=self.device)
         mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts], device=self.device)
         out = self.model.generate(
             input_ids=ids, attention_mask=mask, max_new_tokens=self.max_new_tokens, do_sample=False,
-            pad_token_id=pad, eos_token_id=self.tokenizer.eos_token_id,
+            pad_token_id=pad, eos_token_id=eos, output_scores=True, return_dict_in_generate=True,
         )
-        return [self.tokenizer.decode(row[width:], skip_special_tokens=True).strip() for row in out]
+        new = out.sequences[:, width:]
+        logp = torch.stack(out.scores, dim=1).float().log_softmax(-1).gather(-1, new[..., None])[..., 0]
+        # tokens up to and including the first end of turn count; padding after it does not
+        ended = (new == eos).int().cumsum(1)
+        keep = (ended == 0) | ((ended == 1) & (new == eos))
+        conf = (logp * keep).sum(1) / keep.sum(1).clamp(min=1)
+        return [(self.tokenizer.decode(row, skip_special_tokens=True).strip(), float(c))
+                for row, c in zip(new, conf)]

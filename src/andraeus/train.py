@@ -115,7 +115,8 @@ class TrainStats:
     """What a training run cost."""
 
     examples: int = 0
-    tokens: int = 0
+    tokens: int = 0  # every example's full length, prompt + answer (what a plain loop would process)
+    processed_tokens: int = 0  # positions actually run through the network (shared prefix once, padding)
     answer_tokens: int = 0
     steps: int = 0
     seconds: float = 0.0
@@ -124,18 +125,23 @@ class TrainStats:
     losses: list[float] = field(default_factory=list)
 
 
-def build_examples(tokenizer, facts: FactSet, split: Split, config: TrainConfig) -> list[Example]:
-    """One example per training phrasing; answer forms rotate so each fact sees them all."""
-    examples = []
+def training_pairs(facts: FactSet, split: Split, config: TrainConfig) -> list[tuple[str, str]]:
+    """(question, answer) per training phrasing; answer forms rotate so each fact sees them all."""
     rng = random.Random(config.seed)
     by_fact: dict[str, int] = {}
+    pairs = []
     for ph in split.train:
         fact = facts.by_id(ph.fact_id)
         forms = answer_forms(fact) if config.vary_answers else [fact.answer]
         k = by_fact.get(ph.fact_id, rng.randrange(len(forms)))
         by_fact[ph.fact_id] = k + 1
-        examples.append(encode_example(tokenizer, ph.text, forms[k % len(forms)], config.system_prompt))
-    return examples
+        pairs.append((ph.text, forms[k % len(forms)]))
+    return pairs
+
+
+def build_examples(tokenizer, facts: FactSet, split: Split, config: TrainConfig) -> list[Example]:
+    """One tokenised example per training phrasing."""
+    return [encode_example(tokenizer, q, a, config.system_prompt) for q, a in training_pairs(facts, split, config)]
 
 
 def replay_examples(model, tokenizer, config: TrainConfig) -> list[Example]:
@@ -290,6 +296,7 @@ def fit(model, tokenizer, examples: Sequence[Example], config: TrainConfig, prog
                     loss.backward()
                     step_loss += loss.item()
                     stats.tokens += sum(len(examples[i].input_ids) for i in mb)
+                    stats.processed_tokens += batch["input_ids"].numel() + len(prefix_ids)
                 torch.nn.utils.clip_grad_norm_(params, config.max_grad_norm)
                 for group in opt.param_groups:
                     group["lr"] = _lr_at(stats.steps, total, config)
