@@ -87,6 +87,8 @@ def train(
     learning_rate: Optional[float] = typer.Option(None, "--lr", help="Learning rate [default: 3e-4]."),
     rank: Optional[int] = typer.Option(None, help="LoRA rank [default: 64]."),
     alpha: Optional[int] = typer.Option(None, help="LoRA alpha [default: 128]."),
+    replay: Optional[int] = typer.Option(None, help="General prompts answered by the base model, mixed in [default: 0]."),
+    abstain: Optional[int] = typer.Option(None, help="Never-given questions trained to 'I don't know' [default: 0]."),
     micro_batch: Optional[int] = typer.Option(None, help="Micro-batch size [default: 2]."),
     grad_accum: Optional[int] = typer.Option(None, help="Gradient accumulation steps [default: 4]."),
     device: Optional[str] = typer.Option(None, help="auto, cpu or cuda [default: auto]."),
@@ -100,7 +102,8 @@ def train(
 
     flags = {"model": model, "variations": variations, "seed": seed, "epochs": epochs,
              "learning_rate": learning_rate, "lora_rank": rank, "lora_alpha": alpha,
-             "micro_batch": micro_batch, "grad_accum": grad_accum, "device": device}
+             "micro_batch": micro_batch, "grad_accum": grad_accum, "device": device, "replay": replay,
+             "abstain": abstain}
     cfg = TrainConfig.from_yaml(config, **flags) if config else TrainConfig.create(
         {k: v for k, v in flags.items() if v is not None})
     fs = _facts(facts)
