@@ -82,3 +82,18 @@ def test_paired_difference_and_recommendation():
     mean, ci = paired_difference(sp, ft)
     assert mean == 0.5 and ci[0] <= 0.5 <= ci[1]
     assert recommendation([ft, sp]).startswith("Highest held-out accuracy: system prompt")
+
+
+def test_scale_study_reports_each_size_and_the_context_limit(tiny, tmp_path):
+    from andraeus.compare import scale_study, write_scale_report
+
+    model, tok = tiny
+    answerer = Answerer(model, tok, max_new_tokens=3)
+    rows = scale_study(answerer, [5, 60], questions_per_size=4,
+                       config=CompareConfig(retrievers=("bm25",), latency_sample=1, probes=False), log=lambda m: None)
+    by = {(r["facts"], r["arm"]): r for r in rows}
+    assert by[(5, "system prompt")]["fits"] and not by[(60, "system prompt")]["fits"]
+    assert by[(60, "retrieval (bm25, k=3)")]["fits"]
+    assert by[(60, "base")]["prompt_tokens"] < by[(60, "retrieval (bm25, k=3)")]["prompt_tokens"]
+    md = write_scale_report(rows, tmp_path)["markdown"].read_text()
+    assert "no (limit 512)" in md

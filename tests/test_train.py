@@ -130,3 +130,29 @@ def test_config_from_yaml_with_overrides(tmp_path):
     path.write_text("epoch: 3\n")
     with pytest.raises(ValueError, match="unknown settings"):
         TrainConfig.from_yaml(path)
+
+
+@pytest.mark.parametrize("question, personal", [
+    ("What is my dog's name?", True), ("where do i work", True), ("Tell me about me.", True),
+    ("Where does Maya work?", True), ("What is the capital of France?", False), ("Is Mayan art old?", False),
+])
+def test_is_personal(question, personal):
+    from andraeus.answer import is_personal
+
+    assert is_personal(question, "Maya") is personal
+
+
+def test_gate_sends_general_questions_to_the_base_model(tmp_path, small_facts):
+    out = tmp_path / "adapter"
+    train(small_facts, out, TrainConfig(**{**TINY, "learning_rate": 3e-2, "epochs": 3}), progress=False,
+          evaluate_after=False)
+    gated = Answerer.from_adapter(out, "cpu", max_new_tokens=6)
+    assert gated.gate and gated.person == "Maya"
+    general = ["What is the capital of France?", "How many legs does a spider have?"]
+    personal = ["What is my dog's name?", "Where does Maya live?"]
+    base = gated.answer(general + personal, use_adapter=False)
+    answers = gated.answer(general + personal)
+    assert answers[:2] == base[:2]  # untouched by the adapter
+    gated.gate = False
+    assert gated.answer(personal) == answers[2:]  # personal questions always used the adapter
+    assert gated.answer(general) != base[:2]  # and the adapter does change answers when it is used

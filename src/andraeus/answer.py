@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Sequence
@@ -13,6 +14,16 @@ from .models import load_model
 from .prompts import encode_prompt
 
 MANIFEST = "manifest.json"
+
+
+_FIRST_PERSON = re.compile(r"\b(i|me|my|mine|myself|i'm|im|i've|i'd|i'll)\b", re.IGNORECASE)
+
+
+def is_personal(question: str, person: str | None = None) -> bool:
+    """Is the question about the user (a first-person word, or the person's name)?"""
+    if _FIRST_PERSON.search(question):
+        return True
+    return bool(person) and re.search(rf"\b{re.escape(person)}\b", question, re.IGNORECASE) is not None
 
 
 class AdapterError(RuntimeError):
@@ -30,9 +41,10 @@ class Answerer:
     """Answers questions with one model; `use_adapter=False` answers as the bare base model."""
 
     def __init__(self, model, tokenizer, system: str | None = None, max_new_tokens: int = 48, batch_size: int = 32,
-                 max_batch_tokens: int = 8192):
+                 max_batch_tokens: int = 8192, gate: bool = False, person: str | None = None):
         self.model, self.tokenizer = model, tokenizer
         self.system = system
+        self.gate, self.person = gate, person  # gate: questions not about the person skip the adapter
         self.max_new_tokens = max_new_tokens
         self.batch_size = batch_size
         self.max_batch_tokens = max_batch_tokens
@@ -50,6 +62,7 @@ class Answerer:
         model, tok = load_model(manifest["model"], device)
         model = PeftModel.from_pretrained(model, str(adapter))
         model.eval()
+        kw = {"gate": manifest["config"].get("gate", False), "person": manifest.get("person")} | kw
         return cls(model, tok, system=manifest.get("system_prompt"), **kw)
 
     @property
@@ -70,7 +83,22 @@ class Answerer:
                       systems: Sequence[str | None] | None = None) -> list[tuple[str, float]]:
         """Greedy answers with their mean token log-probability (the model's confidence).
 
-        Similar lengths are batched together (less padding), and long prompts in smaller batches
+        With the gate on, questions that are not about the person are answered by the base model."""
+        if not (use_adapter and self.gate):
+            return self._answer_scored(questions, use_adapter, progress, systems)
+        out: list[tuple[str, float]] = [("", 0.0)] * len(questions)
+        for personal in (True, False):
+            idx = [i for i, q in enumerate(questions) if is_personal(q, self.person) == personal]
+            if idx:
+                sub = self._answer_scored([questions[i] for i in idx], personal, progress,
+                                          None if systems is None else [systems[i] for i in idx])
+                for i, r in zip(idx, sub):
+                    out[i] = r
+        return out
+
+    def _answer_scored(self, questions: Sequence[str], use_adapter: bool, progress,
+                       systems: Sequence[str | None] | None) -> list[tuple[str, float]]:
+        """Similar lengths are batched together (less padding), and long prompts in smaller batches
         (at most `max_batch_tokens` prompt tokens a batch)."""
         encoded = self.prompts(questions, systems)
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))

@@ -148,6 +148,9 @@ def _print_beyond(ev: dict) -> None:
         kept = "n/a" if loc["kept"] is None else f"{loc['kept']:.1%}"
         print(f"locality: {kept} of the {loc['base_correct']} general questions the base model "
               f"got right are still right; reference perplexity x{ppl['ratio']:.2f}")
+        if loc.get("gated") and loc["kept_without_gate"] is not None:
+            print(f"  (the gate sends questions not about the person to the base model; with the adapter on "
+                  f"every question: {loc['kept_without_gate']:.1%})")
         print(f"never-given facts ({ab['questions']} questions): {ab['declined']:.0%} declined, "
               f"{ab['confused']:.0%} answered with another fact's answer, {ab['invented']:.0%} invented")
         rev = p["reversal"]
@@ -292,7 +295,7 @@ def sweep(
 @app.command()
 @_guard
 def compare(
-    facts: Path = typer.Argument(..., help="Facts file (.yaml, .json or .csv)."),
+    facts: Optional[Path] = typer.Argument(None, help="Facts file (.yaml, .json or .csv); not needed with --scale."),
     adapter: Optional[Path] = typer.Option(None, help="Adapter trained on FACTS: adds the fine-tuned arms."),
     model: Optional[str] = typer.Option(None, help=f"Base model when no adapter is given [default: {DEFAULT_MODEL}]."),
     questions: Optional[Path] = typer.Option(None, help="Held-out questions (YAML: fact_id -> list); default: generated."),
@@ -300,14 +303,31 @@ def compare(
     k: int = typer.Option(3, help="Facts retrieved per question."),
     retrievers: str = typer.Option("minilm,bm25", help="Comma-separated: minilm, bm25."),
     probes: bool = typer.Option(True, help="Also measure locality and abstention per arm."),
+    scale: Optional[str] = typer.Option(None, help="Instead: synthetic fact counts, e.g. 10,30,100,300,1000."),
+    scale_questions: int = typer.Option(30, help="Held-out questions sampled per size with --scale."),
     device: str = typer.Option("auto", help="auto, cpu or cuda."),
 ):
-    """Base model vs facts in the system prompt vs retrieval vs the adapter, on the same questions."""
-    from .answer import Answerer, read_manifest
-    from .compare import CompareConfig, compare as run_compare, write_compare_report
+    """Base model vs facts in the system prompt vs retrieval vs the adapter, on the same questions.
 
-    fs = _facts(facts)
+    With --scale, the arms run on synthetic fact sets of each size (FACTS is then unused)."""
+    from .answer import Answerer, read_manifest
+    from .compare import CompareConfig, compare as run_compare, scale_study, write_compare_report, write_scale_report
+
     cfg = CompareConfig(k=k, retrievers=tuple(r.strip() for r in retrievers.split(",") if r.strip()), probes=probes)
+    if scale:
+        sizes = [int(x) for x in scale.split(",") if x.strip()]
+        answerer = Answerer.from_model(model or DEFAULT_MODEL, device)
+        cfg.probes = False
+        rows = scale_study(answerer, sizes, scale_questions, cfg, log=lambda m: console.print(m, highlight=False))
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "scale.json").write_text(json.dumps(rows, indent=1))
+        paths = write_scale_report(rows, out)
+        print(paths["markdown"].read_text())
+        console.print(f"report: {paths['markdown']}, {paths['html']}, {paths['png']}", highlight=False)
+        return
+    if facts is None:
+        fail("give a facts file, or --scale for synthetic ones")
+    fs = _facts(facts)
     train_s = None
     if adapter:
         if model:

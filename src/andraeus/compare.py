@@ -256,3 +256,54 @@ def _plot(results: Sequence[dict], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+def scale_study(answerer: Answerer, sizes: Sequence[int], questions_per_size: int = 30,
+                config: CompareConfig | None = None, log=print) -> list[dict]:
+    """The arms on synthetic fact sets of growing size: accuracy, latency and context per size.
+
+    No adapter is trained here (on a CPU that takes minutes per size); the rows show where the
+    system prompt stops fitting the context window and how retrieval holds up."""
+    from .synth import synthetic_facts
+    from .variations import make_split
+
+    config = config or CompareConfig(probes=False)
+    rows = []
+    for n in sizes:
+        facts = synthetic_facts(n, seed=config.seed)
+        held = list(make_split(facts, 1, config.seed, 2).heldout)
+        held = random.Random(config.seed).sample(held, min(questions_per_size, len(held)))
+        for r in compare(facts, answerer, held, config, log=lambda m: log(f"scale {n}: {m}")):
+            rows.append({"facts": n, **{k: v for k, v in r.items() if k not in ("answers", "per_fact")}})
+    return rows
+
+
+def write_scale_report(rows: Sequence[dict], out: str | Path) -> dict[str, Path]:
+    out = Path(out)
+    md = ["# andraeus compare --scale", "", "Synthetic fact sets (`andraeus.synth`), the same arms at every size. "
+          "Accuracy is the mean over facts of the sampled held-out questions.", "",
+          "| facts | arm | accuracy | 95% CI | retriever hits | latency p50 | prompt tokens | fits the context |",
+          "|---:|---|---:|---|---:|---:|---:|---|"]
+    for r in rows:
+        if not r.get("fits"):
+            md.append(f"| {r['facts']} | {r['arm']} | | | | | {r['max_prompt_tokens']} | no (limit {r['context_limit']}) |")
+            continue
+        hits = pct(r["retrieval_hit_rate"]) if "retrieval_hit_rate" in r else ""
+        md.append(f"| {r['facts']} | {r['arm']} | {r['accuracy']:.1%} | {r['ci95'][0]:.1%}–{r['ci95'][1]:.1%} | {hits} | "
+                  f"{r['latency_s']['p50']:.2f} s | {r['prompt_tokens']:.0f} | yes |")
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    for arm in dict.fromkeys(r["arm"] for r in rows):
+        pts = [r for r in rows if r["arm"] == arm and r.get("fits")]
+        ax.plot([r["facts"] for r in pts], [r["accuracy"] for r in pts], marker="o", label=arm)
+    ax.set_xscale("log")
+    ax.set_xlabel("facts")
+    ax.set_ylabel("held-out accuracy")
+    ax.set_ylim(0, 1.05)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    out.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out / "scale.png", dpi=120)
+    plt.close(fig)
+    md += ["", "![accuracy against fact count](scale.png)", ""]
+    return write_markdown_and_html("\n".join(md), out, "andraeus compare --scale") | {"png": out / "scale.png"}

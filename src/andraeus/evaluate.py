@@ -144,11 +144,17 @@ def probe_report(answerer: Answerer, facts: FactSet, exclude_abstain: Sequence[s
     tuned = answerer.answer(qs)
     base_ok = [score_probe(p, a) for p, a in zip(general, base)]
     tuned_ok = [score_probe(p, a) for p, a in zip(general, tuned)]
+    gate, answerer.gate = answerer.gate, False  # also with the adapter on every question
+    try:
+        forced_ok = [score_probe(p, a) for p, a in zip(general, answerer.answer(qs))] if gate else tuned_ok
+    finally:
+        answerer.gate = gate
     for p, b, t, bo, to in zip(general, base, tuned, base_ok, tuned_ok):
         rows.append({"kind": "locality", "question": p.question, "expected": p.answer, "base": b,
                      "response": t, "base_correct": bo, "correct": to})
     known = sum(base_ok)
     kept = sum(b and t for b, t in zip(base_ok, tuned_ok))
+    kept_forced = sum(b and t for b, t in zip(base_ok, forced_ok))
 
     abstain = abstain_questions(facts, exclude_abstain)
     replies = answerer.answer([p.question for p in abstain])
@@ -169,7 +175,8 @@ def probe_report(answerer: Answerer, facts: FactSet, exclude_abstain: Sequence[s
     n_abs = len(abstain) or 1
     summary = {
         "locality": {"kept": kept / known if known else None, "base_correct": known,
-                     "still_correct": kept, "questions": len(general)},
+                     "still_correct": kept, "questions": len(general), "gated": gate,
+                     "kept_without_gate": kept_forced / known if known else None},
         "perplexity": {"base": ppl_base, "adapter": ppl_tuned, "ratio": ppl_tuned / ppl_base},
         "abstention": {"questions": len(abstain), "declined": classes.count("declined") / n_abs,
                        "confused": classes.count("confused") / n_abs, "invented": classes.count("invented") / n_abs},

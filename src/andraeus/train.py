@@ -84,6 +84,9 @@ class TrainConfig:
     """"auto" (CUDA when present, bf16; else CPU, fp32), "cpu" or "cuda"."""
     eval_train_per_fact: int = 2
     """Trained phrasings per fact re-asked after training (the train vs held-out gap)."""
+    gate: bool = True
+    """At answer time, questions that are not about the person (no I/my/me, not their name) go to
+    the base model without the adapter, so general answers stay the base model's own."""
     probes: bool = True
     """After training, also measure locality, perplexity shift, abstention and reversal."""
     replay: int = 0
@@ -369,7 +372,7 @@ def train(facts: FactSet, out: str | Path, config: TrainConfig | None = None, sp
         eval_s = 0.0
         if evaluate_after:
             t1 = time.perf_counter()
-            answerer = Answerer(model, tok, system=config.system_prompt)
+            answerer = Answerer(model, tok, system=config.system_prompt, gate=config.gate, person=facts.person)
             trained = sample_per_fact(split.train, config.eval_train_per_fact, config.seed)
             summary, results = evaluate(answerer, facts, trained, split.heldout, handwritten)
             probe_rows: list[dict] = []
