@@ -116,7 +116,7 @@ def _context_limit(answerer: Answerer) -> int:
 
 
 def run_arm(arm: Arm, answerer: Answerer, facts: FactSet, questions: Sequence[Phrasing],
-            config: CompareConfig) -> dict:
+            config: CompareConfig, base_ok: Sequence[bool] = ()) -> dict:
     """Accuracy, probes, latency, context and memory of one arm."""
     texts = [p.text for p in questions]
     systems = arm.system_for(texts)
@@ -135,7 +135,7 @@ def run_arm(arm: Arm, answerer: Answerer, facts: FactSet, questions: Sequence[Ph
         rows = score_responses(facts, questions, responses, "heldout")
         out["latency_s"] = _latency(arm, answerer, texts, config)
         if config.probes:
-            out |= _probes(arm, answerer, facts)
+            out |= _probes(arm, answerer, facts, base_ok)
     out["peak_memory_mb"] = mem.peak
     scores = per_fact(rows)
     out["per_fact"] = scores
@@ -162,12 +162,11 @@ def _latency(arm: Arm, answerer: Answerer, texts: Sequence[str], config: Compare
             "n": len(times)}
 
 
-def _probes(arm: Arm, answerer: Answerer, facts: FactSet) -> dict:
+def _probes(arm: Arm, answerer: Answerer, facts: FactSet, base_ok: Sequence[bool]) -> dict:
+    """Locality against the base model's right answers (`base_ok`, computed once), and abstention."""
     general = general_questions()
     gq = [p.question for p in general]
-    base = answerer.answer(gq, use_adapter=False)
     mine = answerer.answer(gq, use_adapter=arm.adapter, systems=arm.system_for(gq))
-    base_ok = [score_probe(p, a) for p, a in zip(general, base)]
     kept = sum(b and score_probe(p, a) for p, a, b in zip(general, mine, base_ok))
     abstain = [p.question for p in abstain_questions(facts)]
     replies = answerer.answer(abstain, use_adapter=arm.adapter, systems=arm.system_for(abstain))
@@ -190,10 +189,15 @@ def compare(facts: FactSet, answerer: Answerer, questions: Sequence[Phrasing], c
             has_adapter: bool = False, train_s: float | None = None, log=print) -> list[dict]:
     """Run every arm; returns one result per arm (with the paired difference against fine-tuned)."""
     config = config or CompareConfig()
+    base_ok: list[bool] = []
+    if config.probes:  # the base model's general answers: the same for every arm, so asked once
+        general = general_questions()
+        base_ok = [score_probe(p, a) for p, a in zip(general, answerer.answer([p.question for p in general],
+                                                                            use_adapter=False))]
     results = []
     for arm in build_arms(facts, config, has_adapter, train_s):
         log(f"compare: {arm.name}")
-        results.append(run_arm(arm, answerer, facts, questions, config))
+        results.append(run_arm(arm, answerer, facts, questions, config, base_ok))
     ft = next((r for r in results if r["arm"] == "fine-tuned"), None)
     for r in results:
         r["vs_fine_tuned"] = paired_difference(r, ft) if ft and r is not ft else None

@@ -64,7 +64,10 @@ def run_sweep(facts: FactSet, out: str | Path, counts: Sequence[int], seeds: int
             for count in counts:
                 cell = Cell(count, seed, mode)
                 folder = out / "cells" / cell.name
-                if not (folder / "manifest.json").exists():
+                if mode == "same-steps" and count == max(counts):
+                    # the largest count already trains for exactly these steps: the same run
+                    folder = out / "cells" / Cell(count, seed, "same-epochs").name
+                elif not (folder / "manifest.json").exists():
                     steps = target_steps if mode == "same-steps" else None
                     cfg = replace(base, variations=count, seed=seed, max_steps=steps)
                     log(f"sweep: training {cell.name} ({len(splits[count].train)} examples)")
