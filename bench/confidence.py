@@ -3,7 +3,7 @@
 Prints (mean token log-probability, outcome) for hand-written, generated held-out, never-given and
 general questions, sorted by confidence. Run: .venv/bin/python bench/confidence.py ADAPTER_DIR
 """
-import sys, json, statistics
+import sys, json
 from andraeus.answer import Answerer
 from andraeus.facts import load_facts
 from andraeus.variations import load_questions, split_from_dict

@@ -15,7 +15,6 @@ import platform
 import random
 import resource
 import shutil
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -441,6 +440,3 @@ def _replace_dir(tmp: Path, out: Path) -> None:
     tmp.rename(out)
     shutil.rmtree(old, ignore_errors=True)
 
-
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr)
