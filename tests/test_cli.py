@@ -72,3 +72,9 @@ def test_ask_without_adapter_manifest_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["ask", "--adapter", str(tmp_path), "hi"])
     assert result.exit_code == 2
     assert "not an andraeus adapter" in result.output
+
+
+def test_chat_answers_each_line_until_exit():
+    result = runner.invoke(app, ["chat", "--model", TINY_MODEL, "--device", "cpu"], input="hello?\nwhat is my name?\nexit\n")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("andraeus>") == 2
