@@ -4,7 +4,10 @@ Same model (built-in default), same training examples (phrasings and answer form
 config, epochs, learning rate and effective batch. Each trainer runs in its own subprocess (so peak
 memory is its own); the parent also measures this machine's fp32 matmul peak in the same run.
 
-Run: .venv/bin/python bench/trl_vs_andraeus.py [--facts N] [--epochs E]
+A third arm runs andraeus with `stop_when_learned` (ends after the first epoch in which every
+training answer is exact), to show what early stopping saves and whether it costs accuracy.
+
+Run: .venv/bin/python bench/trl_vs_andraeus.py [--facts N] [--epochs E] [--arms trl,andraeus,early]
      (--facts N: N synthetic facts; --facts-file F: a facts file instead)
 """
 
@@ -34,7 +37,7 @@ def matmul_peak_gflops(n: int = 1536, seconds: float = 3.0) -> float:
     return best
 
 
-def _setup(args):
+def _setup(args, **overrides):
     from andraeus.facts import load_facts
     from andraeus.models import load_model
     from andraeus.synth import synthetic_facts
@@ -42,7 +45,7 @@ def _setup(args):
     from andraeus.variations import make_split
 
     facts = load_facts(args.facts_file) if args.facts_file else synthetic_facts(args.facts, seed=0)
-    config = TrainConfig(epochs=args.epochs, probes=False)
+    config = TrainConfig(epochs=args.epochs, probes=False, **overrides)
     split = make_split(facts, config.variations, config.seed, config.heldout_per_fact)
     model, tok = load_model(config.model, "cpu")
     examples = build_examples(tok, facts, split, config)
@@ -63,15 +66,17 @@ def training_flops(body: float, lora: float, head: float, tokens: int, logit_pos
     return tokens * (4 * body + 6 * lora) + logit_positions * 4 * head
 
 
-def run_andraeus(args) -> dict:
+def run_andraeus(args, early: bool = False) -> dict:
     from andraeus.train import add_lora, fit
 
-    facts, config, split, model, tok, examples = _setup(args)
+    facts, config, split, model, tok, examples = _setup(args, stop_when_learned=early)
     model = add_lora(model, config)
     stats = fit(model, tok, examples, config, progress=False)
     body, lora, head = flops_per_token(model)
     flops = training_flops(body, lora, head, stats.processed_tokens, stats.answer_tokens)
-    return _finish("andraeus", model, tok, facts, split, stats.seconds, stats.tokens, flops)
+    result = _finish("andraeus" + (" (stop when learned)" if early else ""), model, tok, facts, split,
+                     stats.seconds, stats.tokens, flops)
+    return result | {"epochs_run": stats.epochs_run, "learned_at_epoch": stats.learned_at_epoch}
 
 
 def run_trl(args) -> dict:
@@ -123,16 +128,17 @@ def main() -> None:
     ap.add_argument("--facts", type=int, default=30, help="synthetic facts (default 30)")
     ap.add_argument("--facts-file", default=None)
     ap.add_argument("--epochs", type=int, default=5)
-    ap.add_argument("--arm", choices=["trl", "andraeus"], help=argparse.SUPPRESS)
+    ap.add_argument("--arms", default="trl,andraeus,early", help="which arms to run (default: all three)")
+    ap.add_argument("--arm", choices=["trl", "andraeus", "early"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.arm:
-        result = run_trl(args) if args.arm == "trl" else run_andraeus(args)
+        result = run_trl(args) if args.arm == "trl" else run_andraeus(args, early=args.arm == "early")
         print("RESULT " + json.dumps(result))
         return
     peak = matmul_peak_gflops()
     print(f"fp32 matmul peak on this machine (measured now): {peak:.0f} GFLOP/s, {torch.get_num_threads()} threads")
     results = {}
-    for arm in ("trl", "andraeus"):
+    for arm in args.arms.split(","):
         cmd = [sys.executable, __file__, "--arm", arm, "--facts", str(args.facts), "--epochs", str(args.epochs)]
         if args.facts_file:
             cmd += ["--facts-file", args.facts_file]
@@ -145,10 +151,15 @@ def main() -> None:
         print(f"{r['trainer']:>8}: {r['seconds']:7.1f} s  {r['tokens_per_s']:6.0f} tokens/s  "
               f"{r['gflops_per_s']:5.0f} GFLOP/s ({r['gflops_per_s'] / peak:.0%} of peak)  "
               f"peak RSS {r['peak_rss_mb']:.0f} MiB  held-out {r['heldout']:.1%} "
-              f"[{r['ci95'][0]:.1%}, {r['ci95'][1]:.1%}]")
-    t, a = results["trl"], results["andraeus"]
-    print(f"{a['facts']} facts, {a['examples']} examples x {args.epochs} epochs; "
-          f"andraeus is {t['seconds'] / a['seconds']:.2f}x faster than TRL SFTTrainer + PEFT")
+              f"[{r['ci95'][0]:.1%}, {r['ci95'][1]:.1%}]"
+              + (f"  epochs run {r['epochs_run']}, all answers exact from epoch {r['learned_at_epoch']}"
+                 if "epochs_run" in r else ""))
+    first = next(iter(results.values()))
+    print(f"{first['facts']} facts, {first['examples']} examples x {args.epochs} epochs")
+    for arm in ("andraeus", "early"):
+        if "trl" in results and arm in results:
+            print(f"{results[arm]['trainer']} is {results['trl']['seconds'] / results[arm]['seconds']:.2f}x "
+                  "faster than TRL SFTTrainer + PEFT")
     Path("bench/last_trl_vs_andraeus.json").write_text(json.dumps(results, indent=1))
 
 

@@ -92,6 +92,8 @@ def train(
     micro_batch: Optional[int] = typer.Option(None, help="Micro-batch size [default: 2]."),
     grad_accum: Optional[int] = typer.Option(None, help="Gradient accumulation steps [default: 4]."),
     device: Optional[str] = typer.Option(None, help="auto, cpu or cuda [default: auto]."),
+    stop_when_learned: Optional[bool] = typer.Option(
+        None, "--stop-when-learned", help="End after the first epoch that gets every training answer exact."),
     phrasings: Optional[Path] = typer.Option(None, help="Use an (edited) file from `variations --out`."),
     questions: Optional[Path] = typer.Option(None, help="Also report your own held-out questions (YAML: fact_id -> list)."),
     overwrite: bool = typer.Option(False, help="Replace an existing adapter folder."),
@@ -103,7 +105,7 @@ def train(
     flags = {"model": model, "variations": variations, "seed": seed, "epochs": epochs,
              "learning_rate": learning_rate, "lora_rank": rank, "lora_alpha": alpha,
              "micro_batch": micro_batch, "grad_accum": grad_accum, "device": device, "replay": replay,
-             "abstain": abstain}
+             "abstain": abstain, "stop_when_learned": stop_when_learned}
     cfg = TrainConfig.from_yaml(config, **flags) if config else TrainConfig.create(
         {k: v for k, v in flags.items() if v is not None})
     fs = _facts(facts)
@@ -123,10 +125,12 @@ def _pct(acc: dict) -> str:
 def _print_train_summary(m: dict, out: Path) -> None:
     t = m["training"]
     console.print(
-        f"trained {t['examples']} examples x {m['config']['epochs']} epochs: {t['steps']} steps, "
+        f"trained {t['examples']} examples x {t['epochs_run']} epochs: {t['steps']} steps, "
         f"{t['tokens']} tokens in {m['timings']['train_s']:.1f} s ({m['tokens_per_s']} tokens/s); "
         f"{t['trainable_params']:,} trainable parameters; adapter {m['adapter_bytes'] / 2**20:.1f} MiB; "
         f"peak memory {m['peak_memory_mb']:.0f} MiB", highlight=False)
+    if t.get("learned_at_epoch"):
+        print(f"every training answer exact (teacher-forced) from epoch {t['learned_at_epoch']}")
     lc = m["leak_check"]
     console.print(f"leak check: {lc['evaluation_phrasings']} evaluation phrasings against {lc['training_phrasings']} "
                   "training phrasings: 0 exact or near-duplicate overlaps", highlight=False)
