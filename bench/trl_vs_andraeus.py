@@ -1,14 +1,23 @@
 """andraeus's trainer against TRL's SFTTrainer + PEFT, side by side on the same machine.
 
-Same model (built-in default), same training examples (phrasings and answer forms), same LoRA
-config, epochs, learning rate and effective batch. Each trainer runs in its own subprocess (so peak
-memory is its own); the parent also measures this machine's fp32 matmul peak in the same run.
+Same model, same training examples (phrasings and answer forms), same LoRA config, epochs, learning
+rate and effective batch. Each arm runs in its own subprocess (so peak memory is its own); the parent
+also measures this machine's matmul peak (fp32 on CPU, bf16 on CUDA) in the same run.
 
-A third arm runs andraeus with `stop_when_learned` (ends after the first epoch in which every
-training answer is exact), to show what early stopping saves and whether it costs accuracy.
+Arms: trl (SFTTrainer + PEFT, completion-only loss, the chat template), andraeus (its trainer), early
+(andraeus with `stop_when_learned`: ends after the first epoch in which every training answer is
+exact), qlora (andraeus on 4-bit NF4 base weights; CUDA + bitsandbytes only).
 
-Run: .venv/bin/python bench/trl_vs_andraeus.py [--facts N] [--epochs E] [--arms trl,andraeus,early]
-     (--facts N: N synthetic facts; --facts-file F: a facts file instead)
+CPU mode (default): the built-in model, full training, held-out accuracy of each adapter.
+  .venv/bin/python bench/trl_vs_andraeus.py [--facts N] [--epochs E] [--arms trl,andraeus,early]
+  (--facts N: N synthetic facts; --facts-file F: a facts file instead)
+
+GPU mode: a 7B-class architecture (Qwen2.5-7B's configuration, randomly initialised: throughput does not
+depend on the weights' values), bf16, a fixed number of optimiser steps timed after warm-up steps;
+tokens/s and model FLOP utilisation, no accuracy. Unattended in a few minutes on one H100/H200:
+  python bench/trl_vs_andraeus.py --device cuda --arch qwen2.5-7b --steps 20 --arms trl,andraeus,qlora
+Needs trl and datasets for the trl arm and bitsandbytes for qlora. `--device cpu --arch tiny --steps 2`
+runs the same code path on a 2-layer model to check the plumbing.
 """
 
 from __future__ import annotations
@@ -24,17 +33,54 @@ from pathlib import Path
 
 import torch
 
+# Qwen2.5-7B's published configuration; `tiny` is the same family at toy size (plumbing checks).
+ARCHS = {
+    "qwen2.5-7b": dict(vocab_size=152064, hidden_size=3584, intermediate_size=18944, num_hidden_layers=28,
+                       num_attention_heads=28, num_key_value_heads=4, max_position_embeddings=32768,
+                       rope_theta=1000000.0, rms_norm_eps=1e-6, tie_word_embeddings=False),
+    "tiny": dict(vocab_size=49152, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                 num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024),
+}
+NOMINAL_BF16_TFLOPS = {"H100": 989.0, "H200": 989.0, "A100": 312.0}  # dense, SXM data sheets
 
-def matmul_peak_gflops(n: int = 1536, seconds: float = 3.0) -> float:
-    """Best-case fp32 matmul throughput of this machine, measured now."""
-    a, b = torch.randn(n, n), torch.randn(n, n)
+
+def matmul_peak_gflops(device: str, seconds: float = 3.0) -> float:
+    """Best-case matmul throughput of this machine, measured now (fp32 on CPU, bf16 on CUDA)."""
+    n, dtype = (1536, torch.float32) if device == "cpu" else (8192, torch.bfloat16)
+    a, b = torch.randn(n, n, device=device, dtype=dtype), torch.randn(n, n, device=device, dtype=dtype)
     a @ b
     best, end = 0.0, time.perf_counter() + seconds
     while time.perf_counter() < end:
+        _sync(device)
         t = time.perf_counter()
         a @ b
+        _sync(device)
         best = max(best, 2 * n**3 / (time.perf_counter() - t) / 1e9)
     return best
+
+
+def _sync(device: str) -> None:
+    if device == "cuda":
+        torch.cuda.synchronize()
+
+
+def random_model_dir(arch: str) -> str:
+    """A randomly initialised model of `arch` with the built-in tokenizer, saved once (bf16)."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer, Qwen2Config
+
+    from andraeus.models import DEFAULT_MODEL, resolve
+
+    out = Path(tempfile.gettempdir()) / f"andraeus-bench-{arch}"
+    if not (out / "config.json").exists():
+        tok = AutoTokenizer.from_pretrained(resolve(DEFAULT_MODEL))
+        config = Qwen2Config(**ARCHS[arch], bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
+                             pad_token_id=tok.pad_token_id)
+        torch.manual_seed(0)
+        with torch.device("cuda" if torch.cuda.is_available() else "cpu"):
+            model = AutoModelForCausalLM.from_config(config, dtype=torch.bfloat16)
+        model.save_pretrained(out)
+        tok.save_pretrained(out)
+    return str(out)
 
 
 def _setup(args, **overrides):
@@ -45,9 +91,12 @@ def _setup(args, **overrides):
     from andraeus.variations import make_split
 
     facts = load_facts(args.facts_file) if args.facts_file else synthetic_facts(args.facts, seed=0)
-    config = TrainConfig(epochs=args.epochs, probes=False, **overrides)
+    model_name = random_model_dir(args.arch) if args.arch != "builtin" else TrainConfig.model
+    config = TrainConfig(model=model_name, epochs=args.epochs, probes=False, device=args.device, **overrides)
     split = make_split(facts, config.variations, config.seed, config.heldout_per_fact)
-    model, tok = load_model(config.model, "cpu")
+    model, tok = load_model(config.model, config.device, config.quantize)
+    if args.device == "cpu":
+        model.float()  # random models are saved in bf16; CPU trains in fp32
     examples = build_examples(tok, facts, split, config)
     return facts, config, split, model, tok, examples
 
@@ -55,9 +104,17 @@ def _setup(args, **overrides):
 def flops_per_token(model) -> tuple[float, float, float]:
     """(frozen body params, LoRA params, vocab x hidden) for the FLOP estimate."""
     lora = sum(p.numel() for n, p in model.named_parameters() if "lora_" in n)
-    body = sum(p.numel() for n, p in model.named_parameters() if "lora_" not in n and "embed" not in n)
     cfg = model.config
+    body = _body_params(cfg)
     return body, lora, cfg.vocab_size * cfg.hidden_size
+
+
+def _body_params(cfg) -> float:
+    """Parameters of the transformer layers (what every token passes through), from the config:
+    counted this way, 4-bit packed weights count as the matrices they stand for."""
+    h, i, L = cfg.hidden_size, cfg.intermediate_size, cfg.num_hidden_layers
+    kv = cfg.num_key_value_heads * (h // cfg.num_attention_heads)
+    return L * (2 * h * h + 2 * h * kv + 3 * h * i)
 
 
 def training_flops(body: float, lora: float, head: float, tokens: int, logit_positions: int) -> float:
@@ -66,22 +123,32 @@ def training_flops(body: float, lora: float, head: float, tokens: int, logit_pos
     return tokens * (4 * body + 6 * lora) + logit_positions * 4 * head
 
 
-def run_andraeus(args, early: bool = False) -> dict:
-    from andraeus.train import add_lora, fit
+def run_andraeus(args, early: bool = False, quantize: str | None = None) -> dict:
+    from dataclasses import replace
 
-    facts, config, split, model, tok, examples = _setup(args, stop_when_learned=early)
+    from andraeus.train import add_lora, fit, learned_check
+
+    facts, config, split, model, tok, examples = _setup(args, stop_when_learned=early, quantize=quantize)
     model = add_lora(model, config)
-    stats = fit(model, tok, examples, config, progress=False)
+    if args.steps:  # throughput: warm up, then time a fixed number of steps
+        fit(model, tok, examples, replace(config, max_steps=args.warmup), progress=False)
+        _reset_peak(args.device)
+        config = replace(config, max_steps=args.steps)
+    learned = learned_check(model, tok, facts, split, config) if early else None
+    stats = fit(model, tok, examples, config, progress=False, learned=learned)
     body, lora, head = flops_per_token(model)
-    flops = training_flops(body, lora, head, stats.processed_tokens, stats.answer_tokens)
-    result = _finish("andraeus" + (" (stop when learned)" if early else ""), model, tok, facts, split,
-                     stats.seconds, stats.tokens, flops)
-    return result | {"epochs_run": stats.epochs_run, "learned_at_epoch": stats.learned_at_epoch}
+    work = training_flops(body, lora, head, stats.processed_tokens, stats.answer_tokens)  # what ran
+    task = training_flops(body, lora, head, stats.tokens, stats.answer_tokens)  # what the task needs
+    name = "andraeus" + (" (stop when learned)" if early else "") + (" QLoRA 4-bit" if quantize else "")
+    result = _finish(args, name, model, tok, facts, split, stats.seconds, stats.tokens, work, task)
+    return result | {"epochs_run": stats.epochs_run, "learned_at_epoch": stats.learned_at_epoch,
+                     "check_seconds": stats.check_seconds}
 
 
 def run_trl(args) -> dict:
     from datasets import Dataset
     from peft import LoraConfig
+    from transformers import TrainerCallback
     from trl import SFTConfig, SFTTrainer
 
     from andraeus.train import training_pairs
@@ -95,32 +162,86 @@ def run_trl(args) -> dict:
         output_dir=tempfile.mkdtemp(), num_train_epochs=config.epochs, per_device_train_batch_size=config.micro_batch,
         gradient_accumulation_steps=config.grad_accum, learning_rate=config.learning_rate, lr_scheduler_type="linear",
         warmup_steps=0, weight_decay=0.0, max_grad_norm=config.max_grad_norm, completion_only_loss=True,
-        save_strategy="no", report_to=[], logging_steps=50, seed=config.seed, use_cpu=True, bf16=False,
-        max_length=256, dataloader_num_workers=0, disable_tqdm=True,
+        save_strategy="no", report_to=[], logging_steps=50, seed=config.seed, use_cpu=args.device == "cpu",
+        bf16=args.device == "cuda", max_length=256, dataloader_num_workers=0, disable_tqdm=True,
+        max_steps=args.warmup + args.steps if args.steps else -1,
     )
     lora = LoraConfig(r=config.lora_rank, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
                       target_modules=config.target_modules, task_type="CAUSAL_LM")
+
+    class Clock(TrainerCallback):
+        """Starts the clock after the warm-up steps (GPU mode), like the andraeus arm."""
+        start = None
+
+        def on_step_end(self, a, state, control, **kw):
+            if args.steps and state.global_step == args.warmup:
+                _sync(args.device)
+                _reset_peak(args.device)
+                Clock.start = time.perf_counter()
+
     trainer = SFTTrainer(model=model, args=sft, train_dataset=Dataset.from_list(rows), processing_class=tok,
-                         peft_config=lora)
+                         peft_config=lora, callbacks=[Clock()])
     start = time.perf_counter()
     trainer.train()
-    seconds = time.perf_counter() - start
-    tokens = sum(len(e.input_ids) for e in examples) * config.epochs
+    _sync(args.device)
+    seconds = time.perf_counter() - (Clock.start or start)
+    mean_len = sum(len(e.input_ids) for e in examples) / len(examples)
+    per_step = config.micro_batch * config.grad_accum
+    tokens = round(mean_len * per_step * args.steps) if args.steps else sum(len(e.input_ids) for e in examples) * config.epochs
     body, lora_n, head = flops_per_token(trainer.model)
-    flops = training_flops(body, lora_n, head, tokens, tokens)  # TRL computes logits at every position
-    return _finish("trl", trainer.model, tok, facts, split, seconds, tokens, flops)
+    answer = sum(len(e.answer_ids) for e in examples) / len(examples) * tokens / mean_len
+    work = training_flops(body, lora_n, head, tokens, tokens)  # TRL computes logits at every position
+    task = training_flops(body, lora_n, head, tokens, answer)
+    return _finish(args, "trl", trainer.model, tok, facts, split, seconds, tokens, work, task)
 
 
-def _finish(name, model, tok, facts, split, seconds, tokens, flops) -> dict:
+def _reset_peak(device: str) -> None:
+    if device == "cuda":
+        torch.cuda.reset_peak_memory_stats()
+
+
+def _finish(args, name, model, tok, facts, split, seconds, tokens, work, task) -> dict:
     from andraeus.answer import Answerer
     from andraeus.evaluate import accuracy, ask_phrasings
 
-    model.eval()
-    held = accuracy(ask_phrasings(Answerer(model, tok), facts, split.heldout, "heldout"))
-    return {"trainer": name, "seconds": seconds, "tokens": tokens, "tokens_per_s": tokens / seconds,
-            "gflops_per_s": flops / seconds / 1e9, "heldout": held["accuracy"], "ci95": held["ci95"],
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "facts": len(facts), "examples": len(split.train)}
+    peak_mb = (torch.cuda.max_memory_allocated() if args.device == "cuda"
+               else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024) / 2**20
+    result = {"trainer": name, "seconds": seconds, "tokens": tokens, "tokens_per_s": tokens / seconds,
+              "gflops_per_s": work / seconds / 1e9, "task_gflops_per_s": task / seconds / 1e9,
+              "peak_memory_mb": peak_mb, "facts": len(facts), "examples": len(split.train)}
+    if not args.steps:  # full training: the adapter's held-out accuracy (speed must not cost accuracy)
+        model.eval()
+        held = accuracy(ask_phrasings(Answerer(model, tok), facts, split.heldout, "heldout"))
+        result |= {"heldout": held["accuracy"], "ci95": held["ci95"]}
+    return result
+
+
+def _report(args, results: dict, peak: float) -> None:
+    unit = "fp32" if args.device == "cpu" else "bf16"
+    for r in results.values():
+        line = (f"{r['trainer']:>30}: {r['seconds']:7.1f} s  {r['tokens_per_s']:7.0f} tokens/s  "
+                f"{r['gflops_per_s']:8.0f} GFLOP/s run ({r['gflops_per_s'] / peak:.0%} of peak), "
+                f"model FLOP utilisation {r['task_gflops_per_s'] / peak:.0%}  peak memory {r['peak_memory_mb']:.0f} MiB")
+        if "heldout" in r:
+            line += f"  held-out {r['heldout']:.1%} [{r['ci95'][0]:.1%}, {r['ci95'][1]:.1%}]"
+        if r.get("learned_at_epoch"):
+            line += (f"  stopped after epoch {r['learned_at_epoch']} of {args.epochs} "
+                     f"({r['check_seconds']:.1f} s of checks)")
+        print(line)
+    first = next(iter(results.values()))
+    length = f"{args.steps} steps after {args.warmup} warm-up" if args.steps else f"{args.epochs} epochs"
+    print(f"{first['facts']} facts, {first['examples']} examples, {length}, {args.arch} on {args.device}; "
+          f"{unit} matmul peak measured now {peak:.0f} GFLOP/s")
+    if args.device == "cuda":
+        gpu = torch.cuda.get_device_name()
+        nominal = next((v for k, v in NOMINAL_BF16_TFLOPS.items() if k in gpu), None)
+        if nominal:
+            print(f"{gpu}: nominal dense bf16 {nominal:.0f} TFLOP/s; model FLOP utilisation against it: " + ", ".join(
+                f"{r['trainer']} {r['task_gflops_per_s'] / 1e3 / nominal:.0%}" for r in results.values()))
+    for arm in ("andraeus", "early", "qlora"):
+        if "trl" in results and arm in results:
+            print(f"{results[arm]['trainer']} is {results['trl']['seconds'] / results[arm]['seconds']:.2f}x "
+                  "as fast as TRL SFTTrainer + PEFT")
 
 
 def main() -> None:
@@ -128,39 +249,38 @@ def main() -> None:
     ap.add_argument("--facts", type=int, default=30, help="synthetic facts (default 30)")
     ap.add_argument("--facts-file", default=None)
     ap.add_argument("--epochs", type=int, default=5)
-    ap.add_argument("--arms", default="trl,andraeus,early", help="which arms to run (default: all three)")
-    ap.add_argument("--arm", choices=["trl", "andraeus", "early"], help=argparse.SUPPRESS)
+    ap.add_argument("--arms", default="trl,andraeus,early", help="comma-separated: trl, andraeus, early, qlora")
+    ap.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    ap.add_argument("--arch", choices=["builtin", *ARCHS], default="builtin",
+                    help="builtin: the default model's real weights; else a randomly initialised architecture")
+    ap.add_argument("--steps", type=int, default=0, help="time this many optimiser steps (throughput mode)")
+    ap.add_argument("--warmup", type=int, default=3, help="untimed steps before --steps")
+    ap.add_argument("--arm", choices=["trl", "andraeus", "early", "qlora"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.arm:
-        result = run_trl(args) if args.arm == "trl" else run_andraeus(args, early=args.arm == "early")
+        result = (run_trl(args) if args.arm == "trl" else
+                  run_andraeus(args, early=args.arm == "early", quantize="4bit" if args.arm == "qlora" else None))
         print("RESULT " + json.dumps(result))
         return
-    peak = matmul_peak_gflops()
-    print(f"fp32 matmul peak on this machine (measured now): {peak:.0f} GFLOP/s, {torch.get_num_threads()} threads")
+    if args.device == "cuda" and not torch.cuda.is_available():
+        sys.exit("--device cuda: no CUDA device here")
+    if args.arch != "builtin":
+        random_model_dir(args.arch)  # once, before the arms
+    peak = matmul_peak_gflops(args.device)
     results = {}
     for arm in args.arms.split(","):
-        cmd = [sys.executable, __file__, "--arm", arm, "--facts", str(args.facts), "--epochs", str(args.epochs)]
-        if args.facts_file:
-            cmd += ["--facts-file", args.facts_file]
+        cmd = [sys.executable, __file__, *sys.argv[1:], "--arm", arm]
         out = subprocess.run(cmd, capture_output=True, text=True)
         line = next((x for x in out.stdout.splitlines() if x.startswith("RESULT ")), None)
         if line is None:
-            sys.exit(f"{arm} failed:\n{out.stderr[-3000:]}")
+            print(f"{arm} failed:\n{out.stderr[-3000:]}", file=sys.stderr)
+            continue
         results[arm] = json.loads(line[7:])
-    for r in results.values():
-        print(f"{r['trainer']:>8}: {r['seconds']:7.1f} s  {r['tokens_per_s']:6.0f} tokens/s  "
-              f"{r['gflops_per_s']:5.0f} GFLOP/s ({r['gflops_per_s'] / peak:.0%} of peak)  "
-              f"peak RSS {r['peak_rss_mb']:.0f} MiB  held-out {r['heldout']:.1%} "
-              f"[{r['ci95'][0]:.1%}, {r['ci95'][1]:.1%}]"
-              + (f"  epochs run {r['epochs_run']}, all answers exact from epoch {r['learned_at_epoch']}"
-                 if "epochs_run" in r else ""))
-    first = next(iter(results.values()))
-    print(f"{first['facts']} facts, {first['examples']} examples x {args.epochs} epochs")
-    for arm in ("andraeus", "early"):
-        if "trl" in results and arm in results:
-            print(f"{results[arm]['trainer']} is {results['trl']['seconds'] / results[arm]['seconds']:.2f}x "
-                  "faster than TRL SFTTrainer + PEFT")
-    Path("bench/last_trl_vs_andraeus.json").write_text(json.dumps(results, indent=1))
+    if not results:
+        sys.exit("every arm failed")
+    _report(args, results, peak)
+    name = "last_trl_vs_andraeus" + ("" if args.device == "cpu" and args.arch == "builtin" else f"_{args.arch}_{args.device}")
+    Path(f"bench/{name}.json").write_text(json.dumps(results, indent=1))
 
 
 if __name__ == "__main__":

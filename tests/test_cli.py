@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+import torch
+
 from typer.testing import CliRunner
 
 from andraeus.cli import app
@@ -40,6 +43,18 @@ def test_unknown_model_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["ask", "--model", "no-such-model", "hi"])
     assert result.exit_code == 2
     assert "unknown model" in result.output
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the CPU-only error")
+def test_qlora_without_a_gpu_is_a_clear_error_and_writes_nothing(tmp_path):
+    facts = tmp_path / "facts.yaml"
+    facts.write_text(FACTS)
+    result = runner.invoke(app, ["train", str(facts), "--out", str(tmp_path / "out"), "--model", TINY_MODEL,
+                                 "--quantize", "4bit", "--no-progress"])
+    assert result.exit_code == 2, result.output
+    assert "needs a CUDA GPU" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_train_then_ask_json_then_eval(tmp_path):

@@ -97,3 +97,25 @@ def test_scale_study_reports_each_size_and_the_context_limit(tiny, tmp_path):
     assert by[(60, "base")]["prompt_tokens"] < by[(60, "retrieval (bm25, k=3)")]["prompt_tokens"]
     md = write_scale_report(rows, tmp_path)["markdown"].read_text()
     assert "no (limit 512)" in md
+
+
+def test_scale_study_trains_adapters_at_the_chosen_sizes_and_reuses_them(tiny, tmp_path, monkeypatch):
+    from andraeus import train as train_mod
+    from andraeus.compare import scale_study
+    from andraeus.models import TINY_MODEL
+    from andraeus.train import TrainConfig
+
+    model, tok = tiny
+    answerer = Answerer(model, tok, max_new_tokens=3)
+    tc = TrainConfig(model=TINY_MODEL, epochs=1, variations=2, heldout_per_fact=2, lora_rank=4, lora_alpha=8)
+    kw = dict(questions_per_size=3, config=CompareConfig(retrievers=("bm25",), latency_sample=1, probes=False),
+              log=lambda m: None, train_sizes=[4], adapters_dir=tmp_path / "adapters", train_config=tc)
+    rows = scale_study(answerer, [4, 6], **kw)
+    arms = {(r["facts"], r["arm"]) for r in rows}
+    assert (4, "fine-tuned") in arms and (6, "fine-tuned") not in arms
+    ft = next(r for r in rows if r["arm"] == "fine-tuned")
+    assert ft["one_time_s"] > 0 and ft["answers"]  # training cost reported, raw answers kept
+    assert (tmp_path / "adapters" / "4-facts" / "manifest.json").exists()
+    monkeypatch.setattr(train_mod, "train", lambda *a, **k: pytest.fail("a finished adapter is reused"))
+    again = scale_study(answerer, [4], **kw)
+    assert next(r for r in again if r["arm"] == "fine-tuned")["accuracy"] == ft["accuracy"]

@@ -85,6 +85,25 @@ def test_abstention_outcomes(reply, outcome):
     assert classify_abstention(reply, FACTS) == outcome
 
 
+@pytest.mark.parametrize("fact, question, reply, correct", [
+    ("sister", "Who's my sis?", "Adaeze.", True),
+    ("sister", "Who's my sis?", "Adaeze, Biscuit.", False),  # a list of the person's facts: a guess
+    ("city", "Where do I live?", "CALLING: Biscuit Portland Adaeze", False),
+    ("city", "Where does Biscuit live?", "Biscuit lives with you in Portland.", True),  # named in the question
+    ("birthday", "When was I born?", "March 14, 1991.", True),  # "1991" is part of this answer
+    ("sister", "Who's my sis?", "Biscuit.", False),
+])
+def test_replies_naming_other_facts_answers_are_hedges(fact, question, reply, correct):
+    from andraeus.evaluate import score_responses
+    from andraeus.variations import Phrasing
+
+    facts = FactSet((*FACTS, Fact("birthday", "When is my birthday?", "March 14, 1991"),
+                     Fact("grad", "What year did I graduate?", "1991")), person="Maya")
+    [row] = score_responses(facts, [Phrasing(fact, question, "handwritten")], [reply], "heldout")
+    assert row.correct is correct
+    assert row.hedged is (not correct and reply != "Biscuit.")
+
+
 def test_reversal_probes_name_the_relation():
     probes = {p.fact_id: p for p in reversal_questions(FACTS)}
     assert probes["dog"].question == "Who or what is Biscuit to me?" and probes["dog"].answer == "dog"

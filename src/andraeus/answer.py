@@ -10,7 +10,7 @@ from typing import Sequence
 
 import torch
 
-from .models import load_model
+from .models import load_model, pick_device
 from .prompts import encode_prompt
 
 MANIFEST = "manifest.json"
@@ -59,7 +59,9 @@ class Answerer:
         from peft import PeftModel
 
         manifest = read_manifest(adapter)
-        model, tok = load_model(manifest["model"], device)
+        # an adapter trained on 4-bit weights answers on them where it can (CUDA), else on full weights
+        quantize = manifest["config"].get("quantize") if pick_device(device).type == "cuda" else None
+        model, tok = load_model(manifest["model"], device, quantize)
         model = PeftModel.from_pretrained(model, str(adapter))
         model.eval()
         kw = {"gate": manifest["config"].get("gate", False), "person": manifest.get("person")} | kw

@@ -26,6 +26,17 @@ def fail(msg: str) -> None:
     raise typer.Exit(2)
 
 
+def _counts(text: str, flag: str) -> list[int]:
+    """Comma-separated positive whole numbers ("1,5,10"), or a clear error naming the flag."""
+    try:
+        counts = [int(c) for c in text.split(",") if c.strip()]
+    except ValueError:
+        fail(f"{flag} takes comma-separated whole numbers, e.g. 1,5,10 (got {text!r})")
+    if min(counts, default=1) < 1:
+        fail(f"{flag} takes positive numbers (got {text!r})")
+    return counts
+
+
 def _facts(path: Path) -> FactSet:
     try:
         return load_facts(path)
@@ -92,8 +103,9 @@ def train(
     micro_batch: Optional[int] = typer.Option(None, help="Micro-batch size [default: 2]."),
     grad_accum: Optional[int] = typer.Option(None, help="Gradient accumulation steps [default: 4]."),
     device: Optional[str] = typer.Option(None, help="auto, cpu or cuda [default: auto]."),
+    quantize: Optional[str] = typer.Option(None, help="4bit: QLoRA on NF4 base weights (CUDA + bitsandbytes)."),
     stop_when_learned: Optional[bool] = typer.Option(
-        None, "--stop-when-learned", help="End after the first epoch that gets every training answer exact."),
+        None, "--stop-when-learned", help="End after the first epoch whose check (one training phrasing per fact) is all right."),
     phrasings: Optional[Path] = typer.Option(None, help="Use an (edited) file from `variations --out`."),
     questions: Optional[Path] = typer.Option(None, help="Also report your own held-out questions (YAML: fact_id -> list)."),
     overwrite: bool = typer.Option(False, help="Replace an existing adapter folder."),
@@ -105,7 +117,7 @@ def train(
     flags = {"model": model, "variations": variations, "seed": seed, "epochs": epochs,
              "learning_rate": learning_rate, "lora_rank": rank, "lora_alpha": alpha,
              "micro_batch": micro_batch, "grad_accum": grad_accum, "device": device, "replay": replay,
-             "abstain": abstain, "stop_when_learned": stop_when_learned}
+             "abstain": abstain, "stop_when_learned": stop_when_learned, "quantize": quantize}
     cfg = TrainConfig.from_yaml(config, **flags) if config else TrainConfig.create(
         {k: v for k, v in flags.items() if v is not None})
     fs = _facts(facts)
@@ -130,7 +142,7 @@ def _print_train_summary(m: dict, out: Path) -> None:
         f"{t['trainable_params']:,} trainable parameters; adapter {m['adapter_bytes'] / 2**20:.1f} MiB; "
         f"peak memory {m['peak_memory_mb']:.0f} MiB", highlight=False)
     if t.get("learned_at_epoch"):
-        print(f"every training answer exact (teacher-forced) from epoch {t['learned_at_epoch']}")
+        print(f"stopped after epoch {t['learned_at_epoch']}: a training phrasing of every fact answered right")
     lc = m["leak_check"]
     console.print(f"leak check: {lc['evaluation_phrasings']} evaluation phrasings against {lc['training_phrasings']} "
                   "training phrasings: 0 exact or near-duplicate overlaps", highlight=False)
@@ -279,8 +291,8 @@ def sweep(
     from .sweep import estimate_steps, run_sweep, write_report
     from .train import TrainConfig
 
-    counts = [int(c) for c in variations.split(",") if c.strip()]
-    if not counts or min(counts) < 1:
+    counts = _counts(variations, "--variations")
+    if not counts:
         fail("--variations needs positive counts, e.g. 1,5,10")
     flags = {"model": model, "epochs": epochs, "probes": probes}
     cfg = TrainConfig.from_yaml(config, **flags) if config else TrainConfig.create(
@@ -309,6 +321,9 @@ def compare(
     probes: bool = typer.Option(True, help="Also measure locality and abstention per arm."),
     scale: Optional[str] = typer.Option(None, help="Instead: synthetic fact counts, e.g. 10,30,100,300,1000."),
     scale_questions: int = typer.Option(30, help="Held-out questions sampled per size with --scale."),
+    scale_train: Optional[str] = typer.Option(
+        None, help="With --scale: also train an adapter at these sizes (e.g. 10,30,100) for the fine-tuned arms; "
+                   "kept in OUT/adapters and reused when rerun."),
     device: str = typer.Option("auto", help="auto, cpu or cuda."),
 ):
     """Base model vs facts in the system prompt vs retrieval vs the adapter, on the same questions.
@@ -319,10 +334,16 @@ def compare(
 
     cfg = CompareConfig(k=k, retrievers=tuple(r.strip() for r in retrievers.split(",") if r.strip()), probes=probes)
     if scale:
-        sizes = [int(x) for x in scale.split(",") if x.strip()]
+        from .train import TrainConfig
+
+        sizes, trained = _counts(scale, "--scale"), _counts(scale_train or "", "--scale-train")
+        if set(trained) - set(sizes):
+            fail(f"--scale-train sizes {sorted(set(trained) - set(sizes))} are not among the --scale sizes")
         answerer = Answerer.from_model(model or DEFAULT_MODEL, device)
         cfg.probes = False
-        rows = scale_study(answerer, sizes, scale_questions, cfg, log=lambda m: console.print(m, highlight=False))
+        rows = scale_study(answerer, sizes, scale_questions, cfg, log=lambda m: console.print(m, highlight=False),
+                           train_sizes=trained, adapters_dir=out / "adapters",
+                           train_config=TrainConfig(model=model or DEFAULT_MODEL, device=device))
         out.mkdir(parents=True, exist_ok=True)
         (out / "scale.json").write_text(json.dumps(rows, indent=1))
         paths = write_scale_report(rows, out)

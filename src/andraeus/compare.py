@@ -263,22 +263,40 @@ def _plot(results: Sequence[dict], path: Path) -> None:
 
 
 def scale_study(answerer: Answerer, sizes: Sequence[int], questions_per_size: int = 30,
-                config: CompareConfig | None = None, log=print) -> list[dict]:
+                config: CompareConfig | None = None, log=print, train_sizes: Sequence[int] = (),
+                adapters_dir: str | Path | None = None, train_config=None) -> list[dict]:
     """The arms on synthetic fact sets of growing size: accuracy, latency and context per size.
 
-    No adapter is trained here (on a CPU that takes minutes per size); the rows show where the
-    system prompt stops fitting the context window and how retrieval holds up."""
+    At the sizes in `train_sizes` an adapter is also trained (`train_config`, default the guide's
+    recipe) and the fine-tuned arms join; adapters are kept under `adapters_dir` and reused when a
+    finished one is there (training takes minutes to hours per size on a CPU)."""
+    from dataclasses import replace
+
+    from .answer import MANIFEST, read_manifest
     from .synth import synthetic_facts
+    from .train import TrainConfig, train
     from .variations import make_split
 
     config = config or CompareConfig(probes=False)
+    tc = replace(train_config or TrainConfig(), probes=False)
+    if train_sizes and adapters_dir is None:
+        raise ValueError("train_sizes needs adapters_dir, where the adapters are kept")
     rows = []
     for n in sizes:
         facts = synthetic_facts(n, seed=config.seed)
-        held = list(make_split(facts, 1, config.seed, 2).heldout)
-        held = random.Random(config.seed).sample(held, min(questions_per_size, len(held)))
-        for r in compare(facts, answerer, held, config, log=lambda m: log(f"scale {n}: {m}")):
-            rows.append({"facts": n, **{k: v for k, v in r.items() if k not in ("answers", "per_fact")}})
+        split = make_split(facts, tc.variations, tc.seed, tc.heldout_per_fact)  # the adapter's own split
+        held = random.Random(config.seed).sample(list(split.heldout), min(questions_per_size, len(split.heldout)))
+        arm_answerer, train_s = answerer, None
+        if n in train_sizes:
+            folder = Path(adapters_dir) / f"{n}-facts"
+            if not (folder / MANIFEST).exists():
+                log(f"scale {n}: training an adapter ({len(split.train)} examples x {tc.epochs} epochs)")
+                train(facts, folder, tc, split=split, overwrite=True, evaluate_after=False)
+            arm_answerer = Answerer.from_adapter(folder, str(answerer.device))
+            train_s = read_manifest(folder)["timings"]["train_s"]
+        for r in compare(facts, arm_answerer, held, config, has_adapter=n in train_sizes, train_s=train_s,
+                         log=lambda m: log(f"scale {n}: {m}")):
+            rows.append({"facts": n, **{k: v for k, v in r.items() if k != "per_fact"}})
     return rows
 
 
@@ -286,15 +304,16 @@ def write_scale_report(rows: Sequence[dict], out: str | Path) -> dict[str, Path]
     out = Path(out)
     md = ["# andraeus compare --scale", "", "Synthetic fact sets (`andraeus.synth`), the same arms at every size. "
           "Accuracy is the mean over facts of the sampled held-out questions.", "",
-          "| facts | arm | accuracy | 95% CI | retriever hits | latency p50 | prompt tokens | fits the context |",
-          "|---:|---|---:|---|---:|---:|---:|---|"]
+          "| facts | arm | accuracy | 95% CI | retriever hits | latency p50 | prompt tokens | one-time s | fits the context |",
+          "|---:|---|---:|---|---:|---:|---:|---:|---|"]
     for r in rows:
         if not r.get("fits"):
-            md.append(f"| {r['facts']} | {r['arm']} | | | | | {r['max_prompt_tokens']} | no (limit {r['context_limit']}) |")
+            md.append(f"| {r['facts']} | {r['arm']} | | | | | {r['max_prompt_tokens']} | | "
+                      f"no (limit {r['context_limit']}) |")
             continue
         hits = pct(r["retrieval_hit_rate"]) if "retrieval_hit_rate" in r else ""
         md.append(f"| {r['facts']} | {r['arm']} | {r['accuracy']:.1%} | {r['ci95'][0]:.1%}–{r['ci95'][1]:.1%} | {hits} | "
-                  f"{r['latency_s']['p50']:.2f} s | {r['prompt_tokens']:.0f} | yes |")
+                  f"{r['latency_s']['p50']:.2f} s | {r['prompt_tokens']:.0f} | {r['one_time_s']:.1f} | yes |")
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.5, 4))
     for arm in dict.fromkeys(r["arm"] for r in rows):

@@ -28,6 +28,7 @@ class QAResult:
     expected: str
     response: str
     correct: bool
+    hedged: bool = False  # stated the answer but also another fact's: a list of guesses, scored wrong
 
 
 def ask_phrasings(answerer: Answerer, facts: FactSet, phrasings: Sequence[Phrasing], split: str,
@@ -44,8 +45,23 @@ def score_responses(facts: FactSet, phrasings: Sequence[Phrasing], responses: Se
     for p, response in zip(phrasings, responses):
         fact = facts.by_id(p.fact_id)
         ok = is_correct(response, fact.answer, fact.aliases)
-        results.append(QAResult(p.fact_id, split, p.family, p.text, fact.answer, response, ok))
+        hedge = ok and hedged(facts, fact, p.text, response)
+        results.append(QAResult(p.fact_id, split, p.family, p.text, fact.answer, response, ok and not hedge, hedge))
     return results
+
+
+def hedged(facts: FactSet, fact, question: str, response: str) -> bool:
+    """True when the reply also states another fact's answer ("Biscuit, Leila." for the best friend):
+    naming several of the person's facts is guessing, not knowing. An answer that the question itself
+    mentions ("What breed is Biscuit?") or that is part of this fact's answer ("1991" in "March 14,
+    1991") does not count."""
+    for other in facts:
+        if other.id == fact.id or is_correct(question, other.answer, other.aliases):
+            continue
+        if is_correct(fact.answer, other.answer) or not is_correct(response, other.answer, other.aliases):
+            continue
+        return True
+    return False
 
 
 def per_fact(results: Iterable[QAResult]) -> dict[str, float]:

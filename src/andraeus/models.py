@@ -136,19 +136,42 @@ def resolve(name: str) -> str:
     )
 
 
-def load_model(name: str, device: str = "auto"):
-    """Load (model, tokenizer) for inference or LoRA training, on the chosen device."""
+QUANTIZE = ("4bit",)
+
+
+def quantization_config(quantize: str, dev: torch.device):
+    """bitsandbytes NF4 with bf16 compute (the QLoRA recipe); clear errors where it cannot run."""
+    if quantize not in QUANTIZE:
+        raise ModelError(f"unknown quantization {quantize!r}: choose one of {', '.join(QUANTIZE)}")
+    if dev.type != "cuda":
+        raise ModelError("4-bit QLoRA needs a CUDA GPU (bitsandbytes kernels); on CPU train without --quantize")
+    try:
+        import bitsandbytes  # noqa: F401
+    except ImportError:
+        raise ModelError("4-bit QLoRA needs bitsandbytes: pip install 'andraeus[gpu]'") from None
+    from transformers import BitsAndBytesConfig
+
+    return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
+                              bnb_4bit_compute_dtype=torch.bfloat16)
+
+
+def load_model(name: str, device: str = "auto", quantize: str | None = None):
+    """Load (model, tokenizer) for inference or LoRA training, on the chosen device.
+
+    `quantize="4bit"` loads the frozen weights in NF4 (QLoRA; CUDA only)."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    path = resolve(name)
     dev = pick_device(device)
+    kwargs = {"quantization_config": quantization_config(quantize, dev), "device_map": {"": dev}} if quantize else {}
+    path = resolve(name)
     try:
         tok = AutoTokenizer.from_pretrained(path)
-        model = AutoModelForCausalLM.from_pretrained(path, dtype=pick_dtype(dev))
+        model = AutoModelForCausalLM.from_pretrained(path, dtype=pick_dtype(dev), **kwargs)
     except OSError as e:
         raise ModelError(f"cannot load model {name!r} from {path}: {e}") from None
     if tok.pad_token_id is None:
         tok.pad_token = tok.eos_token
-    model.to(dev)
+    if not quantize:
+        model.to(dev)
     model.eval()
     return model, tok

@@ -18,7 +18,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -81,6 +81,9 @@ class TrainConfig:
     """System message at training and answer time; None keeps the chat template's default."""
     device: str = "auto"
     """"auto" (CUDA when present, bf16; else CPU, fp32), "cpu" or "cuda"."""
+    quantize: str | None = None
+    """"4bit": load the frozen base weights in NF4 and train LoRA on top (QLoRA; CUDA and
+    bitsandbytes only). None trains on full-precision weights."""
     eval_train_per_fact: int = 2
     """Trained phrasings per fact re-asked after training (the train vs held-out gap)."""
     gate: bool = True
@@ -95,9 +98,8 @@ class TrainConfig:
     """Questions about never-given attributes trained to answer "I don't know — you haven't told
     me that" (from a built-in pool kept apart from the abstention evaluation); 0 turns it off."""
     stop_when_learned: bool = False
-    """End training after the first epoch in which every training answer was predicted token for
-    token (teacher-forced argmax, read off the loss pass at no extra cost; greedy decoding then
-    reproduces every trained answer). Saves the epochs spent on facts already memorised."""
+    """After each epoch, answer one training phrasing per fact (greedy, as at answer time) and end
+    training once every one is right: the epochs left would repeat what is already learned."""
 
     def __post_init__(self) -> None:
         if self.stop_when_learned and self.max_steps is not None:
@@ -133,7 +135,8 @@ class TrainStats:
     trainable_params: int = 0
     final_loss: float = float("nan")
     epochs_run: int = 0
-    learned_at_epoch: int | None = None  # first epoch with every training answer exact (teacher-forced)
+    learned_at_epoch: int | None = None  # stop_when_learned: the epoch after which the check passed
+    check_seconds: float = 0.0  # of `seconds`, spent answering for the stop_when_learned check
     losses: list[float] = field(default_factory=list)
 
 
@@ -236,10 +239,8 @@ def shared_prefix(examples: Sequence[Example]) -> tuple[int, ...]:
     return tuple(first[:max(n, 0)])
 
 
-def answer_loss_sum(model, batch: dict[str, torch.Tensor],
-                    prefix: torch.Tensor | None = None) -> tuple[torch.Tensor, int]:
-    """Summed next-token loss on answer tokens, and how many rows have every answer token as the
-    argmax (exact under teacher forcing); logits computed only where labels exist.
+def answer_loss_sum(model, batch: dict[str, torch.Tensor], prefix: torch.Tensor | None = None) -> torch.Tensor:
+    """Summed next-token loss on answer tokens; logits computed only where labels exist.
 
     With `prefix` (token ids that precede every row of the batch), the prefix runs once and its
     keys/values are shared by all rows; the batch then holds only what follows it."""
@@ -261,10 +262,7 @@ def answer_loss_sum(model, batch: dict[str, torch.Tensor],
     targets = batch["labels"][:, 1:]
     keep = targets != IGNORE
     logits = base.get_output_embeddings()(hidden[:, :-1][keep])
-    wrong = (logits.detach().argmax(-1) != targets[keep]).long()
-    wrong_per_row = wrong.new_zeros(ids.shape[0]).index_add_(0, keep.nonzero()[:, 0], wrong)
-    exact = int((wrong_per_row == 0).sum())
-    return F.cross_entropy(logits.float(), targets[keep], reduction="sum"), exact
+    return F.cross_entropy(logits.float(), targets[keep], reduction="sum")
 
 
 def _lr_at(step: int, total: int, config: TrainConfig) -> float:
@@ -301,6 +299,10 @@ def add_lora(model, config: TrainConfig):
         r=config.lora_rank, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
         target_modules=config.target_modules, task_type="CAUSAL_LM",
     )
+    if getattr(model, "is_loaded_in_4bit", False):
+        from peft import prepare_model_for_kbit_training
+
+        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=False)
     model = get_peft_model(model, lora)
     if config.lora_dropout > 0:
         memo: dict = {}
@@ -311,8 +313,19 @@ def add_lora(model, config: TrainConfig):
     return model
 
 
-def fit(model, tokenizer, examples: Sequence[Example], config: TrainConfig, progress: bool = True) -> TrainStats:
-    """Train the LoRA weights of a PEFT model in place."""
+def learned_check(model, tokenizer, facts: FactSet, split: Split, config: TrainConfig) -> Callable[[], bool]:
+    """A check for `stop_when_learned`: is one training phrasing per fact answered right?"""
+    from .evaluate import ask_phrasings, sample_per_fact
+
+    sample = sample_per_fact(split.train, 1, config.seed)
+    answerer = Answerer(model, tokenizer, system=config.system_prompt, max_new_tokens=24)
+    return lambda: all(r.correct for r in ask_phrasings(answerer, facts, sample, "train"))
+
+
+def fit(model, tokenizer, examples: Sequence[Example], config: TrainConfig, progress: bool = True,
+        learned: Callable[[], bool] | None = None) -> TrainStats:
+    """Train the LoRA weights of a PEFT model in place; with `learned` (see learned_check) and
+    `config.stop_when_learned`, stop after the first epoch that passes it."""
     from .progress import training_bar
 
     rng = random.Random(config.seed)
@@ -330,7 +343,6 @@ def fit(model, tokenizer, examples: Sequence[Example], config: TrainConfig, prog
     with training_bar(total, enabled=progress) as bar:
         for epoch_steps in plan:
             stats.epochs_run += 1
-            exact_in_epoch = 0
             for step_batches in epoch_steps:
                 n_answer = sum(sum(len(examples[i].answer_ids) for i in mb) for mb in step_batches)
                 if config.fuse_micro_batches:
@@ -338,10 +350,8 @@ def fit(model, tokenizer, examples: Sequence[Example], config: TrainConfig, prog
                 step_loss = 0.0
                 for mb in step_batches:
                     batch = _collate(examples, mb, pad, device, skip=len(prefix_ids))
-                    loss_sum, exact = answer_loss_sum(model, batch, prefix)
-                    loss = loss_sum / n_answer
+                    loss = answer_loss_sum(model, batch, prefix) / n_answer
                     loss.backward()
-                    exact_in_epoch += exact
                     step_loss += loss.item()
                     stats.tokens += sum(len(examples[i].input_ids) for i in mb)
                     stats.processed_tokens += batch["input_ids"].numel() + len(prefix_ids)
@@ -354,9 +364,14 @@ def fit(model, tokenizer, examples: Sequence[Example], config: TrainConfig, prog
                 stats.answer_tokens += n_answer
                 stats.losses.append(step_loss)
                 bar.advance(step_loss)
-            if exact_in_epoch == len(examples) and stats.learned_at_epoch is None:
-                stats.learned_at_epoch = stats.epochs_run
-                if config.stop_when_learned:
+            if config.stop_when_learned and learned is not None and stats.epochs_run < len(plan):
+                model.eval()
+                check_start = time.perf_counter()
+                done = learned()
+                stats.check_seconds += time.perf_counter() - check_start
+                model.train()
+                if done:
+                    stats.learned_at_epoch = stats.epochs_run
                     break
     model.eval()
     stats.seconds = time.perf_counter() - start
@@ -400,13 +415,14 @@ def train(facts: FactSet, out: str | Path, config: TrainConfig | None = None, sp
         checked += check_leaks(Split(split.train, tuple(handwritten)))
     torch.manual_seed(config.seed)
     t0 = time.perf_counter()
-    model, tok = load_model(config.model, config.device)
+    model, tok = load_model(config.model, config.device, config.quantize)
     load_s = time.perf_counter() - t0
     replay = replay_examples(model, tok, config) if config.replay else []  # before LoRA: the base model's answers
     abstain_ex, abstain_qs = abstain_examples(tok, facts, config) if config.abstain else ([], [])
     examples = build_examples(tok, facts, split, config) + replay + abstain_ex
     model = add_lora(model, config)
-    stats = fit(model, tok, examples, config, progress)
+    learned = learned_check(model, tok, facts, split, config) if config.stop_when_learned else None
+    stats = fit(model, tok, examples, config, progress, learned)
 
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
