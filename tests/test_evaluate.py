@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
 import pytest
 
@@ -145,3 +146,7 @@ def test_tiny_sweep_end_to_end_resumes_and_reports(tmp_path):
     assert paths["png"].stat().st_size > 1000
     assert "<table>" in paths["html"].read_text()
     assert json.loads((tmp_path / "sweep.json").read_text()) == rows
+    with pytest.raises(ValueError, match="largest_count"):  # a larger count changes the held-out set
+        run_sweep(FACTS, tmp_path, [1, 8], 2, base, match_steps=True, log=again.append)
+    with pytest.raises(ValueError, match="config"):
+        run_sweep(FACTS, tmp_path, [1, 6], 2, TrainConfig(**{**asdict(base), "epochs": 2}), log=again.append)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import statistics
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -55,6 +55,7 @@ def run_sweep(facts: FactSet, out: str | Path, counts: Sequence[int], seeds: int
     out = Path(out)
     (out / "cells").mkdir(parents=True, exist_ok=True)
     counts = sorted(set(counts))
+    _check_same_sweep(out, facts, counts, base)
     modes = ["same-epochs"] + (["same-steps"] if match_steps else [])
     target_steps = steps_per_epoch(len(facts) * max(counts), base) * base.epochs
     rows = []
@@ -77,6 +78,22 @@ def run_sweep(facts: FactSet, out: str | Path, counts: Sequence[int], seeds: int
                 rows.append(_row(cell, folder))
     (out / "sweep.json").write_text(json.dumps(rows, indent=1))
     return rows
+
+
+def _check_same_sweep(out: Path, facts: FactSet, counts: Sequence[int], base: TrainConfig) -> None:
+    """Finished cells are reused only by a sweep that would train them identically: same facts, same
+    settings and the same largest count (it fixes the held-out set and the same-steps length)."""
+    key = {"facts_sha256": facts.sha256, "largest_count": max(counts),
+           "config": {k: v for k, v in asdict(base).items() if k not in ("seed", "variations", "probes")}}
+    path = out / "sweep_config.json"
+    if path.exists():
+        old = json.loads(path.read_text())
+        if old != json.loads(json.dumps(key)):
+            changed = [k for k in key if old.get(k) != json.loads(json.dumps(key[k]))]
+            raise ValueError(f"{out} holds a sweep with other {', '.join(changed)} (its finished cells would not "
+                             "be comparable); choose another --out")
+    else:
+        path.write_text(json.dumps(key, indent=1))
 
 
 def _row(cell: Cell, folder: Path) -> dict:
