@@ -60,6 +60,7 @@ def test_no_red_flags_on_a_plausible_run():
 @pytest.mark.parametrize("summary, seeds, overlaps, needle", [
     ({"heldout": {"accuracy": 1.0}}, (), 0, "perfect"),
     ({"heldout": {"accuracy": 0.9}}, (0.9, 0.9, 0.9), 0, "zero variance"),
+    ({"heldout": {"accuracy": 0.77}}, (0.7666666666666667, 0.7666666666666666, 0.7666666666666666), 0, "zero variance"),
     ({"train": {"accuracy": 1.0}, "heldout": {"accuracy": 0.6}}, (), 0, "over-fitting"),
     ({"heldout": {"accuracy": 0.8}}, (), 3, "overlap"),
 ])
