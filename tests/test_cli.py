@@ -93,3 +93,14 @@ def test_chat_answers_each_line_until_exit():
     result = runner.invoke(app, ["chat", "--model", TINY_MODEL, "--device", "cpu"], input="hello?\nwhat is my name?\nexit\n")
     assert result.exit_code == 0, result.output
     assert result.stdout.count("andraeus>") == 2
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--scale", "10,x"], "whole numbers"),
+    (["--scale", "10,0"], "positive"),
+    (["--scale", "10", "--scale-train", "30"], "not among the --scale sizes"),
+])
+def test_bad_scale_sizes_are_clear_errors(tmp_path, args, message):
+    result = runner.invoke(app, ["compare", "--out", str(tmp_path / "out"), *args])
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
