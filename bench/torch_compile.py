@@ -1,0 +1,23 @@
+"""Does torch.compile pay for the trainer on CPU? (issue 5)
+
+Eager tokens/s on 96 examples (1 epoch), then each decoder layer compiled (dynamic shapes), its
+warm-up seconds, and compiled tokens/s on the same examples.
+Run: .venv/bin/python bench/torch_compile.py
+"""
+
+import time, torch
+from andraeus.models import load_model
+from andraeus.train import TrainConfig, add_lora, build_examples, fit
+from andraeus.variations import make_split
+from andraeus.synth import synthetic_facts
+facts = synthetic_facts(30, seed=0)
+base = TrainConfig(epochs=1)
+model, tok = load_model(base.model, "cpu")
+model = add_lora(model, base)
+ex = build_examples(tok, facts, make_split(facts, 10, 0, 4), base)[:96]
+fit(model, tok, ex[:16], base, progress=False)
+s=time.perf_counter(); st = fit(model, tok, ex, base, progress=False); print("eager tok/s", round(st.tokens/(time.perf_counter()-s),1), flush=True)
+layers = model.base_model.model.model.layers
+for l in layers: l.compile(dynamic=True)
+s=time.perf_counter(); fit(model, tok, ex[:16], base, progress=False); print("compile warmup s", round(time.perf_counter()-s,1), flush=True)
+s=time.perf_counter(); st = fit(model, tok, ex, base, progress=False); print("compiled tok/s", round(st.tokens/(time.perf_counter()-s),1), flush=True)
