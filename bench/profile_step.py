@@ -1,13 +1,16 @@
 """Where a training step's time goes, and what each trainer change buys (same examples, 1 epoch).
 
 Prints tokens/s for: micro-batches of 2 x 4 accumulated, one fused pass of 8, and the fused pass
-without the shared prompt prefix; then the top operators of a torch profile.
+without the shared prompt prefix; PEFT's LoRA dropout against the shared-mask dropout (alternating,
+twice each); the cost of one dropout mask; then the top operators of a torch profile and its matmul
+time split into frozen-weight, rank-r LoRA and shared-prefix matmuls.
 Run: .venv/bin/python bench/profile_step.py [--examples 64]
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import time
 from dataclasses import replace
 
@@ -15,7 +18,9 @@ from torch.profiler import ProfilerActivity, profile
 
 from andraeus.facts import load_facts
 from andraeus.models import load_model
-from andraeus.train import TrainConfig, add_lora, build_examples, fit, shared_prefix
+import torch
+
+from andraeus.train import SharedInputDropout, TrainConfig, add_lora, build_examples, fit, shared_prefix
 from andraeus.variations import make_split
 
 
@@ -40,9 +45,49 @@ def main() -> None:
         start = time.perf_counter()
         stats = fit(model, tok, examples, cfg, progress=False)
         print(f"{name:<50} {stats.tokens / (time.perf_counter() - start):6.0f} tokens/s")
-    with profile(activities=[ProfilerActivity.CPU]) as prof:
+    dropout_ab(model, tok, examples, base)
+    with profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:
         fit(model, tok, examples[:32], base, progress=False)
     print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=8))
+    matmuls_by_kind(prof, base.lora_rank, len(shared_prefix(examples)))
+
+
+def dropout_ab(model, tok, examples, config: TrainConfig) -> None:
+    """PEFT's dropout (bernoulli, one mask per projection) against SharedInputDropout, alternating."""
+    holders = [m for m in model.modules() if isinstance(getattr(m, "lora_dropout", None), torch.nn.ModuleDict)]
+    x = torch.randn(225, 576)
+    for name, make in (("bernoulli mask (PEFT's dropout)", lambda: torch.empty(x.shape).bernoulli_(0.95)),
+                       ("random-integer mask (shared dropout)",
+                        lambda: torch.empty(x.shape, dtype=torch.int16).random_(0, 1 << 15) >= 1638)):
+        make()
+        start = time.perf_counter()
+        for _ in range(50):
+            make()
+        print(f"{name:<50} {(time.perf_counter() - start) / 50 * 1e6:6.0f} us for a 225 x 576 mask")
+    for shared in (False, True, False, True):
+        memo: dict = {}
+        for m in holders:
+            m.lora_dropout["default"] = (SharedInputDropout(config.lora_dropout, memo) if shared
+                                         else torch.nn.Dropout(config.lora_dropout))
+        start = time.perf_counter()
+        stats = fit(model, tok, examples, config, progress=False)
+        label = "shared-mask dropout (default)" if shared else "PEFT's dropout"
+        print(f"{label:<50} {stats.tokens / (time.perf_counter() - start):6.0f} tokens/s")
+
+
+def matmuls_by_kind(prof, rank: int, prefix: int) -> None:
+    """Seconds and GFLOP/s of the profiled matmuls: rank-r LoRA, shared prefix, frozen weights."""
+    kinds = collections.defaultdict(lambda: [0.0, 0.0])
+    for e in prof.key_averages(group_by_input_shape=True):
+        if e.key != "aten::mm" or len(e.input_shapes) < 2:
+            continue
+        (m, k), (_, n) = e.input_shapes[0], e.input_shapes[1]
+        kind = f"LoRA (rank {rank})" if rank in (m, k, n) else (
+            f"shared prefix ({prefix} tokens)" if min(m, n) <= prefix else "frozen weights")
+        kinds[kind][0] += e.self_cpu_time_total / 1e6
+        kinds[kind][1] += 2 * m * k * n * e.count / 1e9
+    for kind, (seconds, gflop) in kinds.items():
+        print(f"matmuls, {kind:<30} {seconds:6.2f} s  {gflop:7.1f} GFLOP  {gflop / seconds:6.1f} GFLOP/s")
 
 
 if __name__ == "__main__":

@@ -262,6 +262,8 @@ def main() -> None:
                   run_andraeus(args, early=args.arm == "early", quantize="4bit" if args.arm == "qlora" else None))
         print("RESULT " + json.dumps(result))
         return
+    if args.steps and "early" in args.arms.split(","):
+        sys.exit("--steps times a fixed number of steps; the early arm stops by itself: leave it out")
     if args.device == "cuda" and not torch.cuda.is_available():
         sys.exit("--device cuda: no CUDA device here")
     if args.arch != "builtin":

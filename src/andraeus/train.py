@@ -274,8 +274,8 @@ def _lr_at(step: int, total: int, config: TrainConfig) -> float:
 
 class SharedInputDropout(torch.nn.Module):
     """LoRA input dropout that draws one mask per input tensor: the projections reading the same
-    hidden states (q, k, v; gate, up) share it, so a layer draws 4 masks, not 7. The mask comes from
-    random integers, which CPU generates about twice as fast as bernoulli; drop rate within 1/32768 of p."""
+    hidden states (q, k, v; gate, up) share it, so a layer draws 4 masks, not 7 (mask generation is
+    slow on CPU). Masks come from random integers; drop rate within 1/32768 of p."""
 
     def __init__(self, p: float, memo: dict):
         super().__init__()
