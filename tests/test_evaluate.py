@@ -77,6 +77,17 @@ def test_abstain_questions_are_about_things_never_given():
     assert train_qs and not set(train_qs) & set(qs)
 
 
+def test_abstain_training_starts_with_near_misses_of_the_persons_own_facts():
+    from andraeus.probes import _CONTRAST, _RELATED
+
+    train_qs = [f.question for f in abstain_training_facts(FACTS)]
+    assert train_qs[0] == "What is my hamster's name?"  # beside the dog: the confusion that matters
+    assert "What is my aunt's name?" in train_qs
+    assert not set(_CONTRAST.values()) & set(_RELATED.values())  # never an evaluated attribute
+    evaluated = [p.question for p in abstain_questions(FACTS)]
+    assert [p.question for p in abstain_questions(FACTS, train_qs)] == evaluated  # none dropped as a leak
+
+
 @pytest.mark.parametrize("reply, outcome", [
     ("I don't know — you haven't told me that.", "declined"),
     ("Sorry, I have no information about that.", "declined"),

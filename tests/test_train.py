@@ -166,7 +166,7 @@ def test_config_from_yaml_with_overrides(tmp_path):
     ("Where does Maya work?", True), ("What is the capital of France?", False), ("Is Mayan art old?", False),
 ])
 def test_is_personal(question, personal):
-    from andraeus.answer import is_personal
+    from andraeus.gate import is_personal
 
     assert is_personal(question, "Maya") is personal
 
@@ -176,12 +176,35 @@ def test_gate_sends_general_questions_to_the_base_model(tmp_path, small_facts):
     train(small_facts, out, TrainConfig(**{**TINY, "learning_rate": 3e-2, "epochs": 3}), progress=False,
           evaluate_after=False)
     gated = Answerer.from_adapter(out, "cpu", max_new_tokens=6)
-    assert gated.gate and gated.person == "Maya"
+    assert gated.gate and gated.gate.person == "Maya"
     general = ["What is the capital of France?", "How many legs does a spider have?"]
     personal = ["What is my dog's name?", "Where does Maya live?"]
     base = gated.answer(general + personal, use_adapter=False)
     answers = gated.answer(general + personal)
     assert answers[:2] == base[:2]  # untouched by the adapter
-    gated.gate = False
+    gated.gate = None
     assert gated.answer(personal) == answers[2:]  # personal questions always used the adapter
     assert gated.answer(general) != base[:2]  # and the adapter does change answers when it is used
+
+
+def test_abstain_examples_phrase_each_never_given_question_several_ways(tiny, small_facts):
+    from andraeus.probes import DECLINE_ANSWER
+    from andraeus.train import abstain_examples
+
+    _, tok = tiny
+    examples, questions = abstain_examples(tok, small_facts, TrainConfig(**TINY, abstain=2, abstain_phrasings=3))
+    assert len(examples) == len(questions) == 6
+    assert questions[0] == "What is my hamster's name?" and "hamster" in questions[1]  # the dog's near miss
+    assert len(set(questions)) == 6
+    assert all(tok.decode(e.answer_ids).startswith(DECLINE_ANSWER) for e in examples)
+
+
+def test_gate_finds_personal_questions_without_a_first_person_word():
+    from andraeus.gate import Gate
+
+    gate = Gate(["What is my favorite food?", "Tell me my favourite dish.", "When is my birthday?",
+                 "What is my cat's name?"], person="Maya")
+    questions = ["fav food?", "What did we end up calling the cat?", "What is the capital of France?",
+                 "Who painted the Mona Lisa?", "Where do I work?"]
+    assert gate.route(questions) == [True, True, False, False, True]
+    assert Gate([], person="Maya").route(["fav food?"]) == [False]  # nothing to compare with: words only

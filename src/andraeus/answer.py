@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import json
-import re
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Sequence
 
 import torch
 
+from .gate import Gate
 from .models import load_model, pick_device
 from .prompts import encode_prompt
 
 MANIFEST = "manifest.json"
-
-
-_FIRST_PERSON = re.compile(r"\b(i|me|my|mine|myself|i'm|im|i've|i'd|i'll)\b", re.IGNORECASE)
-
-
-def is_personal(question: str, person: str | None = None) -> bool:
-    """Is the question about the user (a first-person word, or the person's name)?"""
-    if _FIRST_PERSON.search(question):
-        return True
-    return bool(person) and re.search(rf"\b{re.escape(person)}\b", question, re.IGNORECASE) is not None
 
 
 class AdapterError(RuntimeError):
@@ -41,10 +31,10 @@ class Answerer:
     """Answers questions with one model; `use_adapter=False` answers as the bare base model."""
 
     def __init__(self, model, tokenizer, system: str | None = None, max_new_tokens: int = 48, batch_size: int = 32,
-                 max_batch_tokens: int = 8192, gate: bool = False, person: str | None = None):
+                 max_batch_tokens: int = 8192, gate: Gate | None = None):
         self.model, self.tokenizer = model, tokenizer
         self.system = system
-        self.gate, self.person = gate, person  # gate: questions not about the person skip the adapter
+        self.gate = gate  # questions it finds not about the person skip the adapter
         self.max_new_tokens = max_new_tokens
         self.batch_size = batch_size
         self.max_batch_tokens = max_batch_tokens
@@ -64,7 +54,10 @@ class Answerer:
         model, tok = load_model(manifest["model"], device, quantize)
         model = PeftModel.from_pretrained(model, str(adapter))
         model.eval()
-        kw = {"gate": manifest["config"].get("gate", False), "person": manifest.get("person")} | kw
+        if manifest["config"].get("gate", False) and "gate" not in kw:
+            saved = json.loads((Path(adapter) / "phrasings.json").read_text())
+            kw["gate"] = Gate([p["text"] for p in saved["train"]] + saved.get("abstain_train", []),
+                              manifest.get("person"))
         return cls(model, tok, system=manifest.get("system_prompt"), **kw)
 
     @property
@@ -89,8 +82,9 @@ class Answerer:
         if not (use_adapter and self.gate):
             return self._answer_scored(questions, use_adapter, progress, systems)
         out: list[tuple[str, float]] = [("", 0.0)] * len(questions)
+        routes = self.gate.route(questions)
         for personal in (True, False):
-            idx = [i for i, q in enumerate(questions) if is_personal(q, self.person) == personal]
+            idx = [i for i, r in enumerate(routes) if r == personal]
             if idx:
                 sub = self._answer_scored([questions[i] for i in idx], personal, progress,
                                           None if systems is None else [systems[i] for i in idx])

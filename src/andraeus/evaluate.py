@@ -160,7 +160,7 @@ def probe_report(answerer: Answerer, facts: FactSet, exclude_abstain: Sequence[s
     tuned = answerer.answer(qs)
     base_ok = [score_probe(p, a) for p, a in zip(general, base)]
     tuned_ok = [score_probe(p, a) for p, a in zip(general, tuned)]
-    gate, answerer.gate = answerer.gate, False  # also with the adapter on every question
+    gate, answerer.gate = answerer.gate, None  # also with the adapter on every question
     try:
         forced_ok = [score_probe(p, a) for p, a in zip(general, answerer.answer(qs))] if gate else tuned_ok
     finally:
@@ -191,7 +191,7 @@ def probe_report(answerer: Answerer, facts: FactSet, exclude_abstain: Sequence[s
     n_abs = len(abstain) or 1
     summary = {
         "locality": {"kept": kept / known if known else None, "base_correct": known,
-                     "still_correct": kept, "questions": len(general), "gated": gate,
+                     "still_correct": kept, "questions": len(general), "gated": gate is not None,
                      "kept_without_gate": kept_forced / known if known else None},
         "perplexity": {"base": ppl_base, "adapter": ppl_tuned, "ratio": ppl_tuned / ppl_base},
         "abstention": {"questions": len(abstain), "declined": classes.count("declined") / n_abs,

@@ -30,6 +30,17 @@ _RELATED = {
     "birthday": "name day", "hometown": "birthplace of my father", "job title": "first job",
     "allergic to": "afraid of", "wedding anniversary": "graduation day",
 }
+# Near misses for *training* abstention: a neighbour of each known attribute, none of them an
+# evaluation target above, so the abstention figures measure declines on attributes never trained.
+_CONTRAST = {
+    "sister": "aunt", "brother": "uncle", "dog": "hamster", "cat": "rabbit", "partner": "boss",
+    "wife": "boss", "husband": "boss", "mother": "stepmother", "father": "stepfather", "mom": "aunt",
+    "dad": "uncle", "son": "godson", "daughter": "goddaughter", "best friend": "roommate",
+    "university": "primary school", "car": "bicycle", "favorite color": "favorite number",
+    "favorite food": "favorite drink", "birthday": "mother's birthday", "job title": "dream job",
+    "allergic to": "addicted to", "wedding anniversary": "first date", "instrument": "board game",
+    "sport": "video game", "city": "country",
+}
 # Never-given questions of a generic kind, kept apart from the abstain *training* pool below.
 _GENERIC_EVAL = [
     "What is my blood type?", "What is my shoe size?", "What was the name of my first teacher?",
@@ -72,16 +83,21 @@ def _mentions(text: str, phrase: str) -> bool:
     return f" {normalise(phrase)} " in f" {normalise(text)} "
 
 
-def abstain_questions(facts: FactSet, exclude: Sequence[str] = ()) -> list[Probe]:
-    """Questions about attributes the facts never give: related swaps, then generic ones."""
+def _swapped(facts: FactSet, table: dict[str, str]) -> list[str]:
+    """Each fact's question with its attribute swapped for a related one the facts never mention."""
     asked = " ".join(f.question for f in facts)
     out: list[str] = []
     for fact in facts:
-        for have, missing in _RELATED.items():
+        for have, missing in table.items():
             if _mentions(fact.question, have) and not _mentions(asked, missing):
-                q = re.sub(rf"(?i)\b{re.escape(have)}\b", missing, fact.question, count=1)
-                out.append(q)
+                out.append(re.sub(rf"(?i)\b{re.escape(have)}\b", missing, fact.question, count=1))
                 break
+    return out
+
+
+def abstain_questions(facts: FactSet, exclude: Sequence[str] = ()) -> list[Probe]:
+    """Questions about attributes the facts never give: related swaps, then generic ones."""
+    out = _swapped(facts, _RELATED)
     out += [q for q in _GENERIC_EVAL if not find_leaks([f.question for f in facts], [q])]
     keep, seen = [], set()
     for q in out:
@@ -120,10 +136,13 @@ def score_probe(probe: Probe, response: str) -> bool:
 
 
 def abstain_training_facts(facts: FactSet) -> list[Fact]:
-    """Pseudo-facts whose answer is a decline, for questions unlike any real fact's."""
+    """Pseudo-facts whose answer is a decline: near misses of the person's own facts first (the
+    confusions that matter: "my aunt" when only a sister is known), then generic never-given ones."""
     real = [f.question for f in facts]
-    return [Fact(f"abstain-{i}", q, DECLINE_ANSWER) for i, q in enumerate(ABSTAIN_TRAIN)
-            if not find_leaks(real, [q]) and not any(_near_topic(q, f.question) for f in facts)]
+    # a near miss differs from a real question by one word, so only an exact repeat is excluded
+    near = [q for q in _swapped(facts, _CONTRAST) if normalise_question(q) not in map(normalise_question, real)]
+    generic = [q for q in ABSTAIN_TRAIN if not find_leaks(real, [q]) and not any(_near_topic(q, r) for r in real)]
+    return [Fact(f"abstain-{i}", q, DECLINE_ANSWER) for i, q in enumerate(dict.fromkeys(near + generic))]
 
 
 def _near_topic(a: str, b: str) -> bool:

@@ -27,6 +27,7 @@ import yaml
 from . import __version__
 from .answer import MANIFEST, Answerer
 from .facts import FactSet
+from .gate import Gate
 from .models import DEFAULT_MODEL, load_model
 from .prompts import IGNORE, Example, encode_example
 from .variations import Phrasing, Split, answer_forms, check_leaks, make_split
@@ -87,8 +88,10 @@ class TrainConfig:
     eval_train_per_fact: int = 2
     """Trained phrasings per fact re-asked after training (the train vs held-out gap)."""
     gate: bool = True
-    """At answer time, questions that are not about the person (no I/my/me, not their name) go to
-    the base model without the adapter, so general answers stay the base model's own."""
+    """At answer time, questions that are not about the person go to the base model without the
+    adapter, so general answers stay the base model's own. About the person: a first-person word
+    or their name, or else nearer (MiniLM embeddings) to the person's training phrasings than to
+    a pool of general questions ("bday?", "what did we call the cat?")."""
     probes: bool = True
     """After training, also measure locality, perplexity shift, abstention and reversal."""
     replay: int = 0
@@ -96,7 +99,10 @@ class TrainConfig:
     training, so the adapter keeps what the model knew; 0 turns replay off."""
     abstain: int = 0
     """Questions about never-given attributes trained to answer "I don't know — you haven't told
-    me that" (from a built-in pool kept apart from the abstention evaluation); 0 turns it off."""
+    me that": near misses of the person's own facts ("my aunt" beside a sister), then generic ones,
+    from built-in pools kept apart from the abstention evaluation; 0 turns it off."""
+    abstain_phrasings: int = 1
+    """Phrasings per never-given question (the question variation method, applied to declines)."""
     stop_when_learned: bool = False
     """After each epoch, answer one training phrasing per fact (greedy, as at answer time) and end
     training once every one is right: the epochs left would repeat what is already learned."""
@@ -181,8 +187,10 @@ def replay_examples(model, tokenizer, config: TrainConfig) -> list[Example]:
 def abstain_examples(tokenizer, facts: FactSet, config: TrainConfig) -> tuple[list[Example], list[str]]:
     """Never-given questions answered with a decline; returns the examples and their questions."""
     from .probes import DECLINE_ANSWER, abstain_training_facts
+    from .variations import training_phrasings
 
-    questions = [f.question for f in abstain_training_facts(facts)][: config.abstain]
+    questions = [ph.text for f in abstain_training_facts(facts)[: config.abstain]
+                 for ph in training_phrasings(f, config.abstain_phrasings, config.seed, facts.person)]
     return [encode_example(tokenizer, q, DECLINE_ANSWER, config.system_prompt) for q in questions], questions
 
 
@@ -437,7 +445,8 @@ def train(facts: FactSet, out: str | Path, config: TrainConfig | None = None, sp
         eval_s = 0.0
         if evaluate_after:
             t1 = time.perf_counter()
-            answerer = Answerer(model, tok, system=config.system_prompt, gate=config.gate, person=facts.person)
+            gate = Gate([p.text for p in split.train] + abstain_qs, facts.person) if config.gate else None
+            answerer = Answerer(model, tok, system=config.system_prompt, gate=gate)
             trained = sample_per_fact(split.train, config.eval_train_per_fact, config.seed)
             summary, results = evaluate(answerer, facts, trained, split.heldout, handwritten)
             probe_rows: list[dict] = []
