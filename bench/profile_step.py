@@ -3,8 +3,9 @@
 Prints tokens/s for: micro-batches of 2 x 4 accumulated, one fused pass of 8, and the fused pass
 without the shared prompt prefix; PEFT's LoRA dropout against the shared-mask dropout (alternating,
 twice each); the cost of one dropout mask; then the top operators of a torch profile and its matmul
-time split into frozen-weight, rank-r LoRA and shared-prefix matmuls.
-Run: .venv/bin/python bench/profile_step.py [--examples 64]
+time split into frozen-weight, rank-r LoRA and shared-prefix matmuls; and one AdamW step over the
+LoRA weights, PyTorch's default (a loop over tensors) against the fused kernel the trainer uses.
+Run: .venv/bin/python bench/profile_step.py [--examples 64] [--part optimizer]
 """
 
 from __future__ import annotations
@@ -27,11 +28,15 @@ from andraeus.variations import make_split
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--examples", type=int, default=64)
+    ap.add_argument("--part", choices=("all", "optimizer"), default="all")
     args = ap.parse_args()
     facts = load_facts("examples/facts.yaml")
     base = TrainConfig(epochs=1)
     model, tok = load_model(base.model, "cpu")
     model = add_lora(model, base)
+    optimizer_ab(model)
+    if args.part == "optimizer":
+        return
     examples = build_examples(tok, facts, make_split(facts, 10, 0, 4), base)[: args.examples]
     mean_len = sum(len(e.input_ids) for e in examples) / len(examples)
     print(f"{len(examples)} examples, mean length {mean_len:.1f} tokens, shared prefix {len(shared_prefix(examples))}")
@@ -50,6 +55,23 @@ def main() -> None:
         fit(model, tok, examples[:32], base, progress=False)
     print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=8))
     matmuls_by_kind(prof, base.lora_rank, len(shared_prefix(examples)))
+
+
+def optimizer_ab(model, steps: int = 20) -> None:
+    """Milliseconds per AdamW step over the LoRA weights: default (for-loop) vs fused, alternating."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    for p in params:
+        p.grad = torch.randn_like(p) * 1e-3
+    for fused in (False, True, False, True):
+        opt = torch.optim.AdamW(params, lr=1e-9, fused=fused)
+        opt.step()  # allocates the moment buffers
+        start = time.perf_counter()
+        for _ in range(steps):
+            opt.step()
+        label = "AdamW, fused (default)" if fused else "AdamW, PyTorch's default"
+        print(f"{label:<50} {(time.perf_counter() - start) / steps * 1e3:6.1f} ms a step, {len(params)} tensors")
+    for p in params:
+        p.grad = None
 
 
 def dropout_ab(model, tok, examples, config: TrainConfig) -> None:

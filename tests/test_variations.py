@@ -402,3 +402,14 @@ def test_typo_never_crashes():
 def test_phrasings_have_no_surrounding_whitespace():
     got = training_phrasings(fact("Where did I grow up?", "f"), 30, seed=146)
     assert [t for t in texts(got) if t != t.strip()] == []
+
+
+def test_own_questions_that_equal_training_phrasings_are_left_out(named):
+    from andraeus.variations import Phrasing, without_leaks
+
+    split = make_split(named, 5, 0, 2)
+    first = split.train[0]
+    mine = (Phrasing(first.fact_id, first.text.upper() + "  ", "handwritten"),  # the same after normalising
+            Phrasing(first.fact_id, "Something nobody would generate about this?", "handwritten"))
+    kept, left_out = without_leaks(split.train, mine)
+    assert kept == mine[1:] and left_out == [mine[0].text]

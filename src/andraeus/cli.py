@@ -13,7 +13,7 @@ import yaml
 from .facts import FactsError, FactSet, load_facts
 from .models import DEFAULT_MODEL, ModelError
 from .progress import console
-from .variations import LeakError, Split, check_leaks, load_questions, make_split, split_from_dict, split_to_dict
+from .variations import LeakError, load_questions, make_split, split_from_dict, split_to_dict, without_leaks
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Give a language model one person's memory: facts in, a LoRA adapter out, measured honestly.")
@@ -146,6 +146,7 @@ def _print_train_summary(m: dict, out: Path) -> None:
     lc = m["leak_check"]
     console.print(f"leak check: {lc['evaluation_phrasings']} evaluation phrasings against {lc['training_phrasings']} "
                   "training phrasings: 0 exact or near-duplicate overlaps", highlight=False)
+    _print_left_out(lc.get("handwritten_left_out", []))
     if m["eval"]:
         if "train" in m["eval"]:
             print(f"trained-phrasing accuracy: {_pct(m['eval']['train'])}")
@@ -154,6 +155,12 @@ def _print_train_summary(m: dict, out: Path) -> None:
             print(f"hand-written held-out accuracy: {_pct(m['eval']['handwritten'])}")
         _print_beyond(m["eval"])
     console.print(f"adapter written to {out}", highlight=False)
+
+
+def _print_left_out(left_out: list[str]) -> None:
+    if left_out:
+        console.print(f"[yellow]note:[/yellow] {len(left_out)} of your questions (nearly) equal training phrasings, "
+                      f"so they are not held out and are left out of the hand-written figures: {left_out[:5]}")
 
 
 def _print_beyond(ev: dict) -> None:
@@ -249,8 +256,8 @@ def eval_cmd(
         console.print(f"[yellow]warning:[/yellow] {facts} differs from the facts this adapter was trained on")
     saved = json.loads((adapter / "phrasings.json").read_text())
     split = split_from_dict(saved, fs, str(adapter / "phrasings.json"))
-    handwritten = load_questions(questions, fs) if questions else ()
-    check_leaks(Split(split.train, tuple(handwritten)))
+    handwritten, left_out = without_leaks(split.train, load_questions(questions, fs) if questions else ())
+    _print_left_out(left_out)
     answerer = Answerer.from_adapter(adapter, device)
     summary, _ = evaluate(answerer, fs, split.train, split.heldout, handwritten)
     if probes:
@@ -365,8 +372,8 @@ def compare(
     else:
         answerer = Answerer.from_model(model or DEFAULT_MODEL, device)
         split = make_split(fs, 10, 0, 4)
-    held = load_questions(questions, fs) if questions else split.heldout
-    check_leaks(Split(split.train, tuple(held)))
+    held, left_out = without_leaks(split.train, load_questions(questions, fs) if questions else split.heldout)
+    _print_left_out(left_out)
     results = run_compare(fs, answerer, held, cfg, has_adapter=adapter is not None, train_s=train_s,
                           log=lambda m: console.print(m, highlight=False))
     out.mkdir(parents=True, exist_ok=True)

@@ -42,16 +42,17 @@ _IRREGULAR_PAST = {
 }
 # Word-level synonyms for the 'indirect' family (both directions are looked up).
 _SYNONYMS = {
-    "dog": ["pup", "doggo"], "cat": ["kitty", "cat companion"], "name": ["first name"],
+    "dog": ["pup", "doggo", "pooch"], "cat": ["kitty", "cat companion"], "name": ["first name"],
     "favorite": ["favourite", "preferred", "top"], "favourite": ["favorite", "preferred"],
-    "car": ["vehicle", "ride"], "job": ["occupation", "profession"],
-    "birthday": ["date of birth", "birth date"], "wife": ["spouse"], "husband": ["spouse"],
-    "partner": ["significant other"], "mom": ["mother"], "mother": ["mom"], "dad": ["father"],
-    "father": ["dad"], "city": ["town"], "hometown": ["home town"], "color": ["colour", "shade"],
+    "car": ["vehicle", "ride"], "job": ["occupation", "profession"], "job title": ["position", "role"],
+    "birthday": ["date of birth", "birth date", "bday"], "wife": ["spouse"], "husband": ["spouse"],
+    "partner": ["significant other", "other half"], "mom": ["mother"], "mother": ["mom"], "dad": ["father"],
+    "father": ["dad"], "sister": ["sis"], "brother": ["bro"], "best friend": ["closest friend", "bestie"],
+    "city": ["town"], "hometown": ["home town"], "color": ["colour", "shade"],
     "colour": ["color"], "food": ["dish", "meal"], "movie": ["film"], "film": ["movie"],
     "book": ["novel"], "band": ["group"], "university": ["college", "uni"], "pet": ["animal"],
     "phone": ["cell"], "house": ["home"], "friend": ["pal", "buddy"], "best": ["closest"],
-    "live": ["reside"], "employer": ["company"],
+    "live": ["reside"], "employer": ["company"], "study": ["major in"],
     "company": ["employer"], "street": ["road"], "anniversary": ["anniversary date"],
     "son": ["boy"], "daughter": ["girl"], "kid": ["child"], "child": ["kid"], "sport": ["game"],
     "instrument": ["musical instrument"], "team": ["side"], "drink": ["beverage"],
@@ -231,11 +232,12 @@ def _casualise(text: str) -> str:
 
 
 def _synonym_variants(text: str) -> list[str]:
-    out = []
-    for word in re.findall(r"[A-Za-z]+", text):
-        for syn in _SYNONYMS.get(word.lower(), []):
-            if syn != word.lower():
-                out.append(re.sub(rf"\b{word}\b", syn, text, count=1))
+    """The text with one word or phrase swapped for a synonym ("best friend" before "friend")."""
+    out, matched = [], []
+    for key in sorted(_SYNONYMS, key=len, reverse=True):
+        if re.search(rf"(?i)\b{re.escape(key)}\b", text) and not any(re.search(rf"\b{key}\b", m) for m in matched):
+            matched.append(key)
+            out += [re.sub(rf"(?i)\b{re.escape(key)}\b", syn, text, count=1) for syn in _SYNONYMS[key]]
     return out
 
 
@@ -376,11 +378,16 @@ def training_phrasings(fact: Fact, n: int = 10, seed: int = 0, person: str | Non
         raise ValueError(f"the number of phrasings must be between 1 and {MAX_PHRASINGS}, got {n}")
     rng = random.Random(f"{seed}:{fact.id}")
     p = parse(fact.question)
+    # each family's templates also wrap the question reworded with synonyms ("my pup's name"),
+    # so the key words vary across the phrasings, not only the words around them
+    reworded = [parse(v) for v in _synonym_variants(p.question)]
     pools: dict[str, list[str]] = {}
     for family in TRAIN_FAMILIES:
         if family == "typo":
             continue
         cands = family_candidates(p, family, person)
+        if family != "indirect":
+            cands += [c for r in reworded for c in family_candidates(r, family, person)]
         rng.shuffle(cands)
         pools[family] = cands
     sources = [c for cands in pools.values() for c in cands] or [p.question]
@@ -485,6 +492,13 @@ def check_leaks(split: Split) -> int:
     if leaks:
         raise LeakError(f"{len(leaks)} evaluation phrasing(s) also appear in training: {leaks[:5]}")
     return len(split.heldout)
+
+
+def without_leaks(train: Sequence[Phrasing], questions: Sequence[Phrasing]) -> tuple[tuple[Phrasing, ...], list[str]]:
+    """A user's own evaluation questions minus those that (nearly) equal a training phrasing: those
+    are not held out, so they are left out of the held-out figures; returns (kept, left out)."""
+    leaked = set(split_leaks(Split(tuple(train), tuple(questions))))
+    return tuple(q for q in questions if q.text not in leaked), [q.text for q in questions if q.text in leaked]
 
 
 def answer_forms(fact: Fact) -> list[str]:
