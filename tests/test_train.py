@@ -97,8 +97,12 @@ def test_training_lowers_the_loss(small_facts):
 
 
 def test_train_writes_a_peft_adapter_with_manifest(tmp_path, small_facts):
+    from andraeus.variations import Phrasing
+
     out = tmp_path / "adapter"
-    manifest = train(small_facts, out, TrainConfig(**TINY), progress=False)
+    trained = make_split(small_facts, TINY["variations"], 0, TINY["heldout_per_fact"]).train[0]
+    mine = (Phrasing(trained.fact_id, trained.text, "handwritten"), Phrasing("dog", "Pooch's name, again??", "handwritten"))
+    manifest = train(small_facts, out, TrainConfig(**TINY), progress=False, handwritten=mine)
     names = {p.name for p in out.iterdir()}
     assert {"adapter_config.json", "adapter_model.safetensors", "manifest.json", "phrasings.json", "eval.json"} <= names
     on_disk = json.loads((out / "manifest.json").read_text())
@@ -109,6 +113,8 @@ def test_train_writes_a_peft_adapter_with_manifest(tmp_path, small_facts):
     assert manifest["adapter_bytes"] == (out / "adapter_model.safetensors").stat().st_size
     assert json.loads((out / "adapter_config.json").read_text())["base_model_name_or_path"] == TINY_MODEL
     assert 0.0 <= manifest["eval"]["heldout"]["accuracy"] <= 1.0
+    assert manifest["leak_check"]["handwritten_left_out"] == [trained.text]  # a training phrasing: not held out
+    assert manifest["eval"]["handwritten"]["questions"] == 1
     assert not list(tmp_path.glob(".adapter*"))  # no temporary folders left behind
 
 

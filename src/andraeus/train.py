@@ -30,7 +30,8 @@ from .facts import FactSet
 from .gate import Gate
 from .models import DEFAULT_MODEL, load_model
 from .prompts import IGNORE, Example, encode_example
-from .variations import Phrasing, Split, answer_forms, check_leaks, make_split, without_leaks
+from .variations import (Phrasing, Split, answer_forms, check_leaks, make_split, training_phrasings,
+                         without_leaks)
 
 
 @dataclass
@@ -187,7 +188,6 @@ def replay_examples(model, tokenizer, config: TrainConfig) -> list[Example]:
 def abstain_examples(tokenizer, facts: FactSet, config: TrainConfig) -> tuple[list[Example], list[str]]:
     """Never-given questions answered with a decline; returns the examples and their questions."""
     from .probes import DECLINE_ANSWER, abstain_training_facts
-    from .variations import training_phrasings
 
     questions = [ph.text for f in abstain_training_facts(facts)[: config.abstain]
                  for ph in training_phrasings(f, config.abstain_phrasings, config.seed, facts.person)]
@@ -423,7 +423,7 @@ def train(facts: FactSet, out: str | Path, config: TrainConfig | None = None, sp
     split = split or make_split(facts, config.variations, config.seed, config.heldout_per_fact)
     checked = check_leaks(split)
     handwritten, left_out = without_leaks(split.train, handwritten)
-    checked += check_leaks(Split(split.train, handwritten))
+    checked += len(handwritten)
     torch.manual_seed(config.seed)
     t0 = time.perf_counter()
     model, tok = load_model(config.model, config.device, config.quantize)
