@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -413,3 +414,44 @@ def test_own_questions_that_equal_training_phrasings_are_left_out(named):
             Phrasing(first.fact_id, "Something nobody would generate about this?", "handwritten"))
     kept, left_out = without_leaks(split.train, mine)
     assert kept == mine[1:] and left_out == [mine[0].text]
+
+
+# --- equivalent questions (data/equivalents.yaml) ----------------------------------------
+
+
+def test_equivalent_questions_reword_a_common_fact():
+    from andraeus.variations import equivalent_questions
+
+    got = equivalent_questions("Where did I grow up?")
+    assert "Where was I raised?" in got and "What is my hometown?" in got
+    assert normalise_question("Where did I grow up?") not in map(normalise_question, got)
+
+
+def test_equivalent_questions_fill_in_the_matched_word():
+    from andraeus.variations import equivalent_questions
+
+    assert "Who is my brother?" in equivalent_questions("What's my brother's name?")
+    assert "What did I name my rabbit?" in equivalent_questions("What is my rabbit's name?")
+
+
+def test_equivalent_questions_of_an_unknown_question_are_none():
+    from andraeus.variations import equivalent_questions
+
+    assert equivalent_questions("What is my locker combination?") == []
+
+
+def test_no_equivalent_question_belongs_to_another_fact():
+    # an ask that another entry's pattern matches would teach one fact's answer for another's question
+    from andraeus.variations import _equivalents_table
+
+    table = _equivalents_table()
+    for i, (pattern, asks) in enumerate(table):
+        assert all(int(g) <= pattern.groups for a in asks for g in re.findall(r"\{(\d)\}", a))
+        for ask in asks:
+            owners = [j for j, (other, _) in enumerate(table) if other.fullmatch(normalise_question(ask))]
+            assert owners in ([], [i]), (ask, owners)
+
+
+def test_training_phrasings_of_a_known_question_vary_its_key_words():
+    got = texts(training_phrasings(fact("Where did I grow up?"), 10, seed=0))
+    assert sum("grow" not in t.lower() and "grew" not in t.lower() for t in got) >= 3

@@ -16,7 +16,11 @@ import difflib
 import random
 import re
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Iterable, Sequence
+
+import yaml
 
 from .facts import Fact, FactSet, normalise_question
 
@@ -241,6 +245,29 @@ def _synonym_variants(text: str) -> list[str]:
     return out
 
 
+@cache
+def _equivalents_table() -> list[tuple[re.Pattern, list[str]]]:
+    rows = yaml.safe_load(resources.files("andraeus").joinpath("data/equivalents.yaml").read_text())
+    return [(re.compile(r["match"]), r["ask"]) for r in rows]
+
+
+def equivalent_questions(question: str) -> list[str]:
+    """The question in other key words ("Where did I grow up?" -> "Where was I raised?"), from the
+    table of common personal facts in data/equivalents.yaml; empty for questions it does not know."""
+    key = normalise_question(question)
+    out = []
+    for pattern, asks in _equivalents_table():
+        m = pattern.fullmatch(key)
+        if m:
+            out += [re.sub(r"\{(\d)\}", lambda g: m.group(int(g.group(1))) or "", a) for a in asks]
+    return [q for q in dict.fromkeys(out) if normalise_question(q) != key]
+
+
+def _rewordings(question: str) -> list[str]:
+    """The question with other key words: synonyms swapped in, then whole equivalent questions."""
+    return _synonym_variants(question) + equivalent_questions(question)
+
+
 def _restructures(p: Parsed) -> list[str]:
     """Rewrites that change the sentence, not just a word: "my dog's name" -> "my dog called"."""
     out = []
@@ -299,7 +326,7 @@ def family_candidates(p: Parsed, family: str, person: str | None = None) -> list
         out = [f"Tell me {core}.", f"Remind me {core}.", f"I need to know {core}."]
         return out + ([f"Tell me {what_topic}.", f"Say {what_topic}.", f"Give me {what_topic}."] if what_topic else [])
     if family == "indirect":
-        return _restructures(p) + _synonym_variants(q) + _synonym_variants(f"Remind me {core}.")
+        return _restructures(p) + _rewordings(q) + _synonym_variants(f"Remind me {core}.")
     if family == "conversational":
         return [f"I was chatting with a friend and blanked on {core}.",
                 f"Before I forget, {_lower_first(q)}",
@@ -378,9 +405,9 @@ def training_phrasings(fact: Fact, n: int = 10, seed: int = 0, person: str | Non
         raise ValueError(f"the number of phrasings must be between 1 and {MAX_PHRASINGS}, got {n}")
     rng = random.Random(f"{seed}:{fact.id}")
     p = parse(fact.question)
-    # each family's templates also wrap the question reworded with synonyms ("my pup's name"),
-    # so the key words vary across the phrasings, not only the words around them
-    reworded = [parse(v) for v in _synonym_variants(p.question)]
+    # each family's templates also wrap the question in other key words ("my pup's name", "Where
+    # was I raised?"), so the key words vary across the phrasings, not only the words around them
+    reworded = [parse(v) for v in _rewordings(p.question)]
     pools: dict[str, list[str]] = {}
     for family in TRAIN_FAMILIES:
         if family == "typo":
