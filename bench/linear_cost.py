@@ -20,7 +20,7 @@ from andraeus.variations import check_leaks, make_split
 
 
 def one_size(n: int, epochs: int) -> dict:
-    config = TrainConfig(epochs=epochs, probes=False)
+    config = TrainConfig(variations=10, epochs=epochs, probes=False)
     facts = synthetic_facts(n, seed=0)
     start = time.perf_counter()
     split = make_split(facts, config.variations, config.seed, config.heldout_per_fact)

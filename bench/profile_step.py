@@ -31,7 +31,7 @@ def main() -> None:
     ap.add_argument("--part", choices=("all", "optimizer"), default="all")
     args = ap.parse_args()
     facts = load_facts("examples/facts.yaml")
-    base = TrainConfig(epochs=1)
+    base = TrainConfig(variations=10, epochs=1)
     model, tok = load_model(base.model, "cpu")
     model = add_lora(model, base)
     optimizer_ab(model)

@@ -11,7 +11,7 @@ from andraeus.train import TrainConfig, add_lora, build_examples, fit
 from andraeus.variations import make_split
 from andraeus.synth import synthetic_facts
 facts = synthetic_facts(30, seed=0)
-base = TrainConfig(epochs=1)
+base = TrainConfig(variations=10, epochs=1)
 model, tok = load_model(base.model, "cpu")
 model = add_lora(model, base)
 ex = build_examples(tok, facts, make_split(facts, 10, 0, 4), base)[:96]

@@ -92,7 +92,8 @@ def _setup(args, **overrides):
 
     facts = load_facts(args.facts_file) if args.facts_file else synthetic_facts(args.facts, seed=0)
     model_name = random_model_dir(args.arch) if args.arch != "builtin" else TrainConfig.model
-    config = TrainConfig(model=model_name, epochs=args.epochs, probes=False, device=args.device, **overrides)
+    config = TrainConfig(model=model_name, variations=args.variations, epochs=args.epochs, probes=False,
+                         device=args.device, **overrides)
     split = make_split(facts, config.variations, config.seed, config.heldout_per_fact)
     model, tok = load_model(config.model, config.device, config.quantize)
     if args.device == "cpu":
@@ -248,6 +249,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--facts", type=int, default=30, help="synthetic facts (default 30)")
     ap.add_argument("--facts-file", default=None)
+    ap.add_argument("--variations", type=int, default=10, help="phrasings per fact (issue 5's benchmark: 10)")
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--arms", default="trl,andraeus,early", help="comma-separated: trl, andraeus, early, qlora")
     ap.add_argument("--device", choices=["cpu", "cuda"], default="cpu")

@@ -104,3 +104,12 @@ def test_bad_scale_sizes_are_clear_errors(tmp_path, args, message):
     result = runner.invoke(app, ["compare", "--out", str(tmp_path / "out"), *args])
     assert result.exit_code == 2, result.output
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_help_shows_the_defaults_it_names():
+    # rich reads "[default: 5]" as a markup tag and drops it unless escaped
+    from andraeus.variations import DEFAULT_PHRASINGS
+
+    result = runner.invoke(app, ["train", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert f"[default: {DEFAULT_PHRASINGS}]" in result.output and "[default: 5]" in result.output

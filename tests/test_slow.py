@@ -20,7 +20,7 @@ FACTS = FactSet((
 
 @pytest.mark.slow
 def test_default_model_learns_facts_it_never_saw_phrased_this_way(tmp_path):
-    manifest = train(FACTS, tmp_path / "adapter", TrainConfig(variations=10, heldout_per_fact=4), progress=False)
+    manifest = train(FACTS, tmp_path / "adapter", TrainConfig(heldout_per_fact=4), progress=False)
     heldout = manifest["eval"]["heldout"]
     assert heldout["questions"] == 16
     # the base model, asked the same held-out phrasings, knows none of these facts

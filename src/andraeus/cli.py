@@ -13,7 +13,7 @@ import yaml
 from .facts import FactsError, FactSet, load_facts
 from .models import DEFAULT_MODEL, ModelError
 from .progress import console
-from .variations import LeakError, load_questions, make_split, split_from_dict, split_to_dict, without_leaks
+from .variations import DEFAULT_PHRASINGS, LeakError, load_questions, make_split, split_from_dict, split_to_dict, without_leaks
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Give a language model one person's memory: facts in, a LoRA adapter out, measured honestly.")
@@ -63,7 +63,7 @@ def _guard(fn):
 @_guard
 def variations(
     facts: Path = typer.Argument(..., help="Facts file (.yaml, .json or .csv)."),
-    n: int = typer.Option(10, "--n", help="Training phrasings per fact."),
+    n: int = typer.Option(DEFAULT_PHRASINGS, "--n", help="Training phrasings per fact."),
     heldout: int = typer.Option(4, help="Held-out phrasings per fact (families training never sees)."),
     seed: int = typer.Option(0, help="Seed for phrasing generation."),
     out: Optional[Path] = typer.Option(None, help="Write an editable YAML file for `train --phrasings`."),
@@ -90,19 +90,19 @@ def variations(
 def train(
     facts: Path = typer.Argument(..., help="Facts file (.yaml, .json or .csv)."),
     out: Path = typer.Option(..., help="Adapter folder to write (PEFT files + manifest.json)."),
-    model: Optional[str] = typer.Option(None, help=f"Base model: built-in name, HF id or folder [default: {DEFAULT_MODEL}]."),
-    variations: Optional[int] = typer.Option(None, "--variations", help="Training phrasings per fact [default: 10]."),
-    seed: Optional[int] = typer.Option(None, help="Random seed [default: 0]."),
+    model: Optional[str] = typer.Option(None, help=f"Base model: built-in name, HF id or folder \\[default: {DEFAULT_MODEL}]."),
+    variations: Optional[int] = typer.Option(None, "--variations", help=f"Training phrasings per fact \\[default: {DEFAULT_PHRASINGS}]."),
+    seed: Optional[int] = typer.Option(None, help="Random seed \\[default: 0]."),
     config: Optional[Path] = typer.Option(None, help="YAML file of TrainConfig settings; flags win."),
-    epochs: Optional[int] = typer.Option(None, help="Epochs [default: 5]."),
-    learning_rate: Optional[float] = typer.Option(None, "--lr", help="Learning rate [default: 3e-4]."),
-    rank: Optional[int] = typer.Option(None, help="LoRA rank [default: 64]."),
-    alpha: Optional[int] = typer.Option(None, help="LoRA alpha [default: 128]."),
-    replay: Optional[int] = typer.Option(None, help="General prompts answered by the base model, mixed in [default: 0]."),
-    abstain: Optional[int] = typer.Option(None, help="Never-given questions trained to 'I don't know' [default: 0]."),
-    micro_batch: Optional[int] = typer.Option(None, help="Micro-batch size [default: 2]."),
-    grad_accum: Optional[int] = typer.Option(None, help="Gradient accumulation steps [default: 4]."),
-    device: Optional[str] = typer.Option(None, help="auto, cpu or cuda [default: auto]."),
+    epochs: Optional[int] = typer.Option(None, help="Epochs \\[default: 5]."),
+    learning_rate: Optional[float] = typer.Option(None, "--lr", help="Learning rate \\[default: 3e-4]."),
+    rank: Optional[int] = typer.Option(None, help="LoRA rank \\[default: 64]."),
+    alpha: Optional[int] = typer.Option(None, help="LoRA alpha \\[default: 128]."),
+    replay: Optional[int] = typer.Option(None, help="General prompts answered by the base model, mixed in \\[default: 0]."),
+    abstain: Optional[int] = typer.Option(None, help="Never-given questions trained to 'I don't know' \\[default: 0]."),
+    micro_batch: Optional[int] = typer.Option(None, help="Micro-batch size \\[default: 2]."),
+    grad_accum: Optional[int] = typer.Option(None, help="Gradient accumulation steps \\[default: 4]."),
+    device: Optional[str] = typer.Option(None, help="auto, cpu or cuda \\[default: auto]."),
     quantize: Optional[str] = typer.Option(None, help="4bit: QLoRA on NF4 base weights (CUDA + bitsandbytes)."),
     stop_when_learned: Optional[bool] = typer.Option(
         None, "--stop-when-learned", help="End after the first epoch whose check (one training phrasing per fact) is all right."),
@@ -288,9 +288,9 @@ def sweep(
     variations: str = typer.Option("1,5,10,20,30", "--variations", help="Comma-separated phrasing counts."),
     seeds: int = typer.Option(3, help="Training seeds per count."),
     match_steps: bool = typer.Option(False, help="Also train every count for the optimiser steps of the largest."),
-    model: Optional[str] = typer.Option(None, help=f"Base model [default: {DEFAULT_MODEL}]."),
+    model: Optional[str] = typer.Option(None, help=f"Base model \\[default: {DEFAULT_MODEL}]."),
     config: Optional[Path] = typer.Option(None, help="YAML file of TrainConfig settings."),
-    epochs: Optional[int] = typer.Option(None, help="Epochs [default: 5]."),
+    epochs: Optional[int] = typer.Option(None, help="Epochs \\[default: 5]."),
     questions: Optional[Path] = typer.Option(None, help="Also score your own held-out questions."),
     probes: bool = typer.Option(False, help="Also measure locality/abstention in every cell (slower)."),
 ):
@@ -320,7 +320,7 @@ def sweep(
 def compare(
     facts: Optional[Path] = typer.Argument(None, help="Facts file (.yaml, .json or .csv); not needed with --scale."),
     adapter: Optional[Path] = typer.Option(None, help="Adapter trained on FACTS: adds the fine-tuned arms."),
-    model: Optional[str] = typer.Option(None, help=f"Base model when no adapter is given [default: {DEFAULT_MODEL}]."),
+    model: Optional[str] = typer.Option(None, help=f"Base model when no adapter is given \\[default: {DEFAULT_MODEL}]."),
     questions: Optional[Path] = typer.Option(None, help="Held-out questions (YAML: fact_id -> list); default: generated."),
     out: Path = typer.Option(Path("runs/compare"), help="Folder for compare.json and the report."),
     k: int = typer.Option(3, help="Facts retrieved per question."),

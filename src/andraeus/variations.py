@@ -27,6 +27,7 @@ from .facts import Fact, FactSet, normalise_question
 TRAIN_FAMILIES = ("formal", "casual", "terse", "polite", "command", "indirect", "typo")
 HELDOUT_FAMILIES = ("third_person", "conversational")
 MAX_PHRASINGS = 200
+DEFAULT_PHRASINGS = 20  # per fact: 10 -> 20 adds 2-6 points on hand-written questions, 20 -> 30 nothing
 NEAR_DUPLICATE = 0.92  # difflib ratio of normalised texts at or above which two phrasings leak
 
 _BE = {"is", "are", "was", "were", "am"}
