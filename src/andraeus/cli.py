@@ -371,7 +371,7 @@ def compare(
         split = split_from_dict(json.loads((adapter / "phrasings.json").read_text()), fs)
     else:
         answerer = Answerer.from_model(model or DEFAULT_MODEL, device)
-        split = make_split(fs, 10, 0, 4)
+        split = make_split(fs)  # the held-out phrasings a default adapter would have
     held, left_out = without_leaks(split.train, load_questions(questions, fs) if questions else split.heldout)
     _print_left_out(left_out)
     results = run_compare(fs, answerer, held, cfg, has_adapter=adapter is not None, train_s=train_s,

@@ -45,7 +45,7 @@ _IRREGULAR_PAST = {
     "fly": "flew", "break": "broke", "wear": "wore", "put": "put", "set": "set", "be": "was",
     "do": "did", "think": "thought", "bring": "brought", "learn": "learned", "swim": "swam",
 }
-# Word-level synonyms for the 'indirect' family (both directions are looked up).
+# Word and phrase synonyms, swapped into the question for every training family (both directions listed).
 _SYNONYMS = {
     "dog": ["pup", "doggo", "pooch"], "cat": ["kitty", "cat companion"], "name": ["first name"],
     "favorite": ["favourite", "preferred", "top"], "favourite": ["favorite", "preferred"],
@@ -400,7 +400,7 @@ def _take(pools: dict[str, list[str]], n: int, seen: set[str], fact_id: str, rng
     return out
 
 
-def training_phrasings(fact: Fact, n: int = 10, seed: int = 0, person: str | None = None) -> list[Phrasing]:
+def training_phrasings(fact: Fact, n: int = DEFAULT_PHRASINGS, seed: int = 0, person: str | None = None) -> list[Phrasing]:
     """N distinct training phrasings of one fact; the first is always the user's own question."""
     if not 1 <= n <= MAX_PHRASINGS:
         raise ValueError(f"the number of phrasings must be between 1 and {MAX_PHRASINGS}, got {n}")
@@ -465,7 +465,7 @@ class Split:
     heldout: tuple[Phrasing, ...]
 
 
-def make_split(facts: FactSet, n: int = 10, seed: int = 0, heldout_n: int = 4) -> Split:
+def make_split(facts: FactSet, n: int = DEFAULT_PHRASINGS, seed: int = 0, heldout_n: int = 4) -> Split:
     """Training phrasings (N per fact) and held-out ones, checked for leaks."""
     train = [ph for f in facts for ph in training_phrasings(f, n, seed, facts.person)]
     own = _by_fact(train)
