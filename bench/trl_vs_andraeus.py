@@ -4,7 +4,9 @@ Same model, same training examples (phrasings and answer forms), same LoRA confi
 rate and effective batch. Each arm runs in its own subprocess (so peak memory is its own); the parent
 also measures this machine's matmul peak (fp32 on CPU, bf16 on CUDA) in the same run.
 
-Arms: trl (SFTTrainer + PEFT, completion-only loss, the chat template), andraeus (its trainer), early
+Arms: trl (SFTTrainer + PEFT, completion-only loss, the chat template, TRL's other defaults, which
+include gradient checkpointing), trl-nockpt (the same with gradient checkpointing off: faster where
+memory allows, as a user tuning for speed would run it), andraeus (its trainer), early
 (andraeus with `stop_when_learned`: ends after the first epoch in which every training answer is
 exact), qlora (andraeus on 4-bit NF4 base weights; CUDA + bitsandbytes only).
 
@@ -14,8 +16,9 @@ CPU mode (default): the built-in model, full training, held-out accuracy of each
 
 GPU mode: a 7B-class architecture (Qwen2.5-7B's configuration, randomly initialised: throughput does not
 depend on the weights' values), bf16, a fixed number of optimiser steps timed after warm-up steps;
-tokens/s and model FLOP utilisation, no accuracy. Unattended in a few minutes on one H100/H200:
-  python bench/trl_vs_andraeus.py --device cuda --arch qwen2.5-7b --steps 20 --arms trl,andraeus,qlora
+tokens/s and model FLOP utilisation, no accuracy. Unattended in a few minutes on one H100/H200
+(bench/gpu.sh runs this and a larger-batch comparison):
+  python bench/trl_vs_andraeus.py --device cuda --arch qwen2.5-7b --steps 20 --arms trl,trl-nockpt,andraeus,qlora
 Needs trl and datasets for the trl arm and bitsandbytes for qlora. `--device cpu --arch tiny --steps 2`
 runs the same code path on a 2-layer model to check the plumbing.
 """
@@ -41,6 +44,7 @@ ARCHS = {
     "tiny": dict(vocab_size=49152, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
                  num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024),
 }
+ARMS = ["trl", "trl-nockpt", "andraeus", "early", "qlora"]
 NOMINAL_BF16_TFLOPS = {"H100": 989.0, "H200": 989.0, "A100": 312.0}  # dense, SXM data sheets
 
 
@@ -92,8 +96,9 @@ def _setup(args, **overrides):
 
     facts = load_facts(args.facts_file) if args.facts_file else synthetic_facts(args.facts, seed=0)
     model_name = random_model_dir(args.arch) if args.arch != "builtin" else TrainConfig.model
+    batch = {k: v for k, v in (("micro_batch", args.micro_batch), ("grad_accum", args.grad_accum)) if v}
     config = TrainConfig(model=model_name, variations=args.variations, epochs=args.epochs, probes=False,
-                         device=args.device, **overrides)
+                         device=args.device, **batch, **overrides)
     split = make_split(facts, config.variations, config.seed, config.heldout_per_fact)
     model, tok = load_model(config.model, config.device, config.quantize)
     if args.device == "cpu":
@@ -146,7 +151,7 @@ def run_andraeus(args, early: bool = False, quantize: str | None = None) -> dict
                      "check_seconds": stats.check_seconds}
 
 
-def run_trl(args) -> dict:
+def run_trl(args, checkpointing: bool = True) -> dict:
     from datasets import Dataset
     from peft import LoraConfig
     from transformers import TrainerCallback
@@ -165,7 +170,7 @@ def run_trl(args) -> dict:
         warmup_steps=0, weight_decay=0.0, max_grad_norm=config.max_grad_norm, completion_only_loss=True,
         save_strategy="no", report_to=[], logging_steps=50, seed=config.seed, use_cpu=args.device == "cpu",
         bf16=args.device == "cuda", max_length=256, dataloader_num_workers=0, disable_tqdm=True,
-        max_steps=args.warmup + args.steps if args.steps else -1,
+        max_steps=args.warmup + args.steps if args.steps else -1, gradient_checkpointing=checkpointing,
     )
     lora = LoraConfig(r=config.lora_rank, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
                       target_modules=config.target_modules, task_type="CAUSAL_LM")
@@ -193,7 +198,8 @@ def run_trl(args) -> dict:
     answer = sum(len(e.answer_ids) for e in examples) / len(examples) * tokens / mean_len
     work = training_flops(body, lora_n, head, tokens, tokens)  # TRL computes logits at every position
     task = training_flops(body, lora_n, head, tokens, answer)
-    return _finish(args, "trl", trainer.model, tok, facts, split, seconds, tokens, work, task)
+    name = "trl" if checkpointing else "trl (no gradient checkpointing)"
+    return _finish(args, name, trainer.model, tok, facts, split, seconds, tokens, work, task)
 
 
 def _reset_peak(device: str) -> None:
@@ -240,9 +246,10 @@ def _report(args, results: dict, peak: float) -> None:
             print(f"{gpu}: nominal dense bf16 {nominal:.0f} TFLOP/s; model FLOP utilisation against it: " + ", ".join(
                 f"{r['trainer']} {r['task_gflops_per_s'] / 1e3 / nominal:.0%}" for r in results.values()))
     for arm in ("andraeus", "early", "qlora"):
-        if "trl" in results and arm in results:
-            print(f"{results[arm]['trainer']} is {results['trl']['seconds'] / results[arm]['seconds']:.2f}x "
-                  "as fast as TRL SFTTrainer + PEFT")
+        for base in ("trl", "trl-nockpt"):
+            if base in results and arm in results:
+                print(f"{results[arm]['trainer']} is {results[base]['seconds'] / results[arm]['seconds']:.2f}x "
+                      f"as fast as {results[base]['trainer']}")
 
 
 def main() -> None:
@@ -251,19 +258,25 @@ def main() -> None:
     ap.add_argument("--facts-file", default=None)
     ap.add_argument("--variations", type=int, default=10, help="phrasings per fact (issue 5's benchmark: 10)")
     ap.add_argument("--epochs", type=int, default=5)
-    ap.add_argument("--arms", default="trl,andraeus,early", help="comma-separated: trl, andraeus, early, qlora")
+    ap.add_argument("--arms", default="trl,andraeus,early",
+                    help="comma-separated: trl, trl-nockpt, andraeus, early, qlora")
+    ap.add_argument("--micro-batch", type=int, default=0, help="examples per pass, every arm (default: TrainConfig's)")
+    ap.add_argument("--grad-accum", type=int, default=0, help="passes per optimiser step, every arm (default: TrainConfig's)")
     ap.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     ap.add_argument("--arch", choices=["builtin", *ARCHS], default="builtin",
                     help="builtin: the default model's real weights; else a randomly initialised architecture")
     ap.add_argument("--steps", type=int, default=0, help="time this many optimiser steps (throughput mode)")
     ap.add_argument("--warmup", type=int, default=3, help="untimed steps before --steps")
-    ap.add_argument("--arm", choices=["trl", "andraeus", "early", "qlora"], help=argparse.SUPPRESS)
+    ap.add_argument("--arm", choices=ARMS, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.arm:
-        result = (run_trl(args) if args.arm == "trl" else
+        result = (run_trl(args, checkpointing=args.arm == "trl") if args.arm.startswith("trl") else
                   run_andraeus(args, early=args.arm == "early", quantize="4bit" if args.arm == "qlora" else None))
         print("RESULT " + json.dumps(result))
         return
+    unknown = set(args.arms.split(",")) - set(ARMS)
+    if unknown:
+        sys.exit(f"--arms: unknown {sorted(unknown)}; choose from {', '.join(ARMS)}")
     if args.steps and "early" in args.arms.split(","):
         sys.exit("--steps times a fixed number of steps; the early arm stops by itself: leave it out")
     if args.device == "cuda" and not torch.cuda.is_available():

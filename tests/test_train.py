@@ -55,6 +55,24 @@ def test_shared_prefix_gives_the_same_loss(tiny, small_facts):
         lora.unload()
 
 
+def test_prefix_sharing_is_on_by_default_and_can_be_turned_off(tiny, small_facts):
+    model, tok = tiny
+    cfg = TrainConfig(**{**TINY, "max_steps": 1})
+    lora = add_lora(model, cfg)
+    try:
+        examples = build_examples(tok, small_facts, make_split(small_facts, 3, 0, 2), cfg)
+        auto = train_mod.fit(lora, tok, examples, cfg, progress=False)
+        off = train_mod.fit(lora, tok, examples, TrainConfig(**{**TINY, "max_steps": 1, "share_prefix": False}),
+                            progress=False)
+        # the same rows; without sharing every row runs its own copy of the prefix, not one for all
+        prefix = len(shared_prefix(examples))
+        assert auto.tokens == off.tokens
+        extra = off.processed_tokens - auto.processed_tokens
+        assert extra >= prefix and extra % prefix == 0, (extra, prefix)
+    finally:
+        lora.unload()
+
+
 def test_stop_when_learned_ends_after_the_first_epoch_that_passes(small_facts):
     from andraeus.models import load_model
 
