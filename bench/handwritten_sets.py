@@ -10,7 +10,7 @@ kept (the count per set is printed). Questions are matched to their set by text.
 --sweep: every cell of an `andraeus sweep --questions` run (grouped by phrasing count and mode);
 --runs: adapters from `andraeus train --questions` (their eval.json holds every answer);
 --evals: adapters scored by `andraeus eval --questions --json` (failures only: kept minus failures).
-The questions must be a merge of the four example sets (see the RESULTS section for the command).
+The questions must be a merge of the five example sets (see the RESULTS section for the command).
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from andraeus.variations import Phrasing, without_leaks
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SETS = {"set1": "heldout_handwritten.yaml", "set2": "heldout_handwritten2.yaml",
-        "set3": "heldout_handwritten3.yaml", "set4": "heldout_handwritten4.yaml"}
+        "set3": "heldout_handwritten3.yaml", "set4": "heldout_handwritten4.yaml",
+        "set5": "heldout_handwritten5.yaml"}
 
 
 def load_sets() -> tuple[dict[str, set[str]], list[Phrasing]]:
@@ -65,6 +66,8 @@ def table(groups: dict[str, list[dict[str, bool]]], where: dict[str, set[str]]) 
         cols = []
         for s in SETS:
             qs = [q for q in common if s in where.get(q, ())]
+            if not qs:  # a set these runs were not asked
+                continue
             per = [100 * sum(run[q] for q in qs) / len(qs) for run in runs]
             cols.append(f"{s} {statistics.mean(per):5.1f} [{' / '.join(f'{x:.1f}' for x in per)}]")
         print(f"{label:>26}: " + "  ".join(cols))

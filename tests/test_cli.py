@@ -78,9 +78,17 @@ def test_train_then_ask_json_then_eval(tmp_path):
     rows = [json.loads(line) for line in lines]  # nothing but JSON on stdout
     assert [r["question"] for r in rows] == ["extra question?", "What is my dog's name?", "Where do I live?"]
 
-    result = runner.invoke(app, ["eval", str(facts), "--adapter", str(out)])
+    never = tmp_path / "never.yaml"
+    never.write_text("questions:\n  - What is my horse's name?\n  - What is my blood type?\n")
+    result = runner.invoke(app, ["eval", str(facts), "--adapter", str(out), "--never-given", str(never)])
     assert result.exit_code == 0, result.output
     assert "held-out phrasings:" in result.stdout and "per style family:" in result.stdout
+    assert "your never-given questions (2 questions):" in result.stdout
+    result = runner.invoke(app, ["eval", str(facts), "--adapter", str(out), "--never-given", str(never), "--json"])
+    assert json.loads(result.stdout)["probes"]["abstention_yours"]["questions"] == 2
+    never.write_text("- What is my dog's name?\n")  # answerable: a clear error, not a silent miscount
+    result = runner.invoke(app, ["eval", str(facts), "--adapter", str(out), "--never-given", str(never)])
+    assert result.exit_code == 2 and "not never-given" in result.output
 
 
 def test_ask_without_adapter_manifest_is_a_clear_error(tmp_path):

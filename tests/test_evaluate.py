@@ -11,7 +11,7 @@ from andraeus.evaluate import QAResult, accuracy, bootstrap_ci, red_flags, summa
 from andraeus.facts import Fact, FactSet
 from andraeus.models import TINY_MODEL
 from andraeus.probes import (ABSTAIN_TRAIN, abstain_questions, abstain_training_facts, classify_abstention,
-                             general_questions, reversal_questions)
+                             general_questions, load_never_given, reversal_questions)
 from andraeus.sweep import aggregate, run_sweep, sweep_splits, write_report
 from andraeus.train import TrainConfig
 from andraeus.variations import find_leaks
@@ -75,6 +75,23 @@ def test_abstain_questions_are_about_things_never_given():
     assert not find_leaks([f.question for f in FACTS] + ABSTAIN_TRAIN, qs)
     train_qs = [f.question for f in abstain_training_facts(FACTS)]
     assert train_qs and not set(train_qs) & set(qs)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("- What is my horse's name?\n- \"  What is my brother's name? \"\n",
+     ["What is my horse's name?", "What is my brother's name?"]),  # a near miss of a fact is the point
+    ("questions:\n  - What is my blood type?\n", ["What is my blood type?"]),
+    ("questions: []\n", ValueError), ("- 3\n", ValueError), ("just text\n", ValueError),
+    ("- what is my DOG's name\n", ValueError),  # one of the facts' own questions: it has an answer
+])
+def test_never_given_questions_load_or_fail_clearly(tmp_path, text, expected):
+    path = tmp_path / "never.yaml"
+    path.write_text(text)
+    if expected is ValueError:
+        with pytest.raises(ValueError, match="never.yaml"):
+            load_never_given(path, FACTS)
+    else:
+        assert load_never_given(path, FACTS) == expected
 
 
 def test_abstain_training_starts_with_near_misses_of_the_persons_own_facts():

@@ -12,6 +12,7 @@ import yaml
 
 from .facts import FactsError, FactSet, load_facts
 from .models import DEFAULT_MODEL, ModelError
+from .probes import load_never_given
 from .progress import console
 from .variations import DEFAULT_PHRASINGS, LeakError, load_questions, make_split, split_from_dict, split_to_dict, without_leaks
 
@@ -19,6 +20,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Give a language model one person's memory: facts in, a LoRA adapter out, measured honestly.")
 
 USER_ERRORS = (FactsError, ModelError, LeakError, FileExistsError, ValueError, OSError)
+NEVER_GIVEN_HELP = ("Also ask your own questions about things the facts never give (YAML list) and report "
+                    "how many are declined or answered with another fact's answer.")
 
 
 def fail(msg: str) -> None:
@@ -108,6 +111,7 @@ def train(
         None, "--stop-when-learned", help="End after the first epoch whose check (one training phrasing per fact) is all right."),
     phrasings: Optional[Path] = typer.Option(None, help="Use an (edited) file from `variations --out`."),
     questions: Optional[Path] = typer.Option(None, help="Also report your own held-out questions (YAML: fact_id -> list)."),
+    never_given: Optional[Path] = typer.Option(None, help=NEVER_GIVEN_HELP),
     overwrite: bool = typer.Option(False, help="Replace an existing adapter folder."),
     progress: bool = typer.Option(True, help="Show a progress bar."),
 ):
@@ -125,7 +129,9 @@ def train(
     if phrasings:
         split = split_from_dict(yaml.safe_load(phrasings.read_text()), fs, str(phrasings))
     handwritten = load_questions(questions, fs) if questions else ()
-    manifest = run_train(fs, out, cfg, split=split, overwrite=overwrite, progress=progress, handwritten=handwritten)
+    yours = load_never_given(never_given, fs) if never_given else ()
+    manifest = run_train(fs, out, cfg, split=split, overwrite=overwrite, progress=progress, handwritten=handwritten,
+                         never_given=yours)
     _print_train_summary(manifest, out)
 
 
@@ -174,8 +180,10 @@ def _print_beyond(ev: dict) -> None:
         if loc.get("gated") and loc["kept_without_gate"] is not None:
             print(f"  (the gate sends questions not about the person to the base model; with the adapter on "
                   f"every question: {loc['kept_without_gate']:.1%})")
-        print(f"never-given facts ({ab['questions']} questions): {ab['declined']:.0%} declined, "
-              f"{ab['confused']:.0%} answered with another fact's answer, {ab['invented']:.0%} invented")
+        for label, ab in (("never-given facts", ab), ("your never-given questions", p.get("abstention_yours"))):
+            if ab:
+                print(f"{label} ({ab['questions']} questions): {ab['declined']:.0%} declined, "
+                      f"{ab['confused']:.0%} answered with another fact's answer, {ab['invented']:.0%} invented")
         rev = p["reversal"]
         if rev["questions"]:
             print(f"reversal probes (\"Who or what is Biscuit to me?\"): {rev['accuracy']:.0%} of {rev['questions']}")
@@ -244,6 +252,7 @@ def eval_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the full summary as JSON."),
     probes: bool = typer.Option(True, help="Also measure locality, abstention and reversal."),
     questions: Optional[Path] = typer.Option(None, help="Your own held-out questions (YAML: fact_id -> list)."),
+    never_given: Optional[Path] = typer.Option(None, help=NEVER_GIVEN_HELP),
     device: str = typer.Option("auto", help="auto, cpu or cuda."),
 ):
     """Accuracy on trained and held-out phrasings, per style family, with the answers that failed."""
@@ -258,10 +267,13 @@ def eval_cmd(
     split = split_from_dict(saved, fs, str(adapter / "phrasings.json"))
     handwritten, left_out = without_leaks(split.train, load_questions(questions, fs) if questions else ())
     _print_left_out(left_out)
+    yours = load_never_given(never_given, fs) if never_given else ()
+    if yours and not probes:
+        fail("--never-given is measured with the probes: leave out --no-probes")
     answerer = Answerer.from_adapter(adapter, device)
     summary, _ = evaluate(answerer, fs, split.train, split.heldout, handwritten)
     if probes:
-        summary["probes"], _ = probe_report(answerer, fs, saved.get("abstain_train", []))
+        summary["probes"], _ = probe_report(answerer, fs, saved.get("abstain_train", []), yours)
     summary["red_flags"] = red_flags(summary)
     if as_json:
         print(json.dumps(summary, indent=2))

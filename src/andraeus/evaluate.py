@@ -148,10 +148,13 @@ def _adapter(answerer: Answerer, on: bool):
     return nullcontext() if on or not hasattr(model, "disable_adapter") else model.disable_adapter()
 
 
-def probe_report(answerer: Answerer, facts: FactSet, exclude_abstain: Sequence[str] = ()) -> tuple[dict, list[dict]]:
-    """Locality, perplexity shift, abstention and reversal; returns a summary and the raw rows."""
-    from .probes import abstain_questions, classify_abstention, general_questions, reference_text, \
-        reversal_questions, score_probe
+def probe_report(answerer: Answerer, facts: FactSet, exclude_abstain: Sequence[str] = (),
+                 never_given: Sequence[str] = ()) -> tuple[dict, list[dict]]:
+    """Locality, perplexity shift, abstention and reversal; returns a summary and the raw rows.
+
+    `never_given`: the user's own questions about attributes the facts never give, reported
+    beside the built-in ones (as "abstention_yours")."""
+    from .probes import abstain_questions, general_questions, reference_text, reversal_questions, score_probe
 
     rows: list[dict] = []
     general = general_questions()
@@ -172,11 +175,9 @@ def probe_report(answerer: Answerer, facts: FactSet, exclude_abstain: Sequence[s
     kept = sum(b and t for b, t in zip(base_ok, tuned_ok))
     kept_forced = sum(b and t for b, t in zip(base_ok, forced_ok))
 
-    abstain = abstain_questions(facts, exclude_abstain)
-    replies = answerer.answer([p.question for p in abstain])
-    classes = [classify_abstention(r, facts) for r in replies]
-    for p, r, c in zip(abstain, replies, classes):
-        rows.append({"kind": "abstain", "question": p.question, "response": r, "outcome": c})
+    abstention = _abstention(answerer, facts, [p.question for p in abstain_questions(facts, exclude_abstain)],
+                             "abstain", rows)
+    yours = _abstention(answerer, facts, never_given, "abstain_yours", rows) if never_given else None
 
     reversal = reversal_questions(facts)
     rev_replies = answerer.answer([p.question for p in reversal])
@@ -188,17 +189,28 @@ def probe_report(answerer: Answerer, facts: FactSet, exclude_abstain: Sequence[s
     with _adapter(answerer, False):
         ppl_base = perplexity(answerer.model, answerer.tokenizer, text)
     ppl_tuned = perplexity(answerer.model, answerer.tokenizer, text)
-    n_abs = len(abstain) or 1
     summary = {
         "locality": {"kept": kept / known if known else None, "base_correct": known,
                      "still_correct": kept, "questions": len(general), "gated": gate is not None,
                      "kept_without_gate": kept_forced / known if known else None},
         "perplexity": {"base": ppl_base, "adapter": ppl_tuned, "ratio": ppl_tuned / ppl_base},
-        "abstention": {"questions": len(abstain), "declined": classes.count("declined") / n_abs,
-                       "confused": classes.count("confused") / n_abs, "invented": classes.count("invented") / n_abs},
+        "abstention": abstention,
         "reversal": {"questions": len(reversal), "accuracy": sum(rev_ok) / len(rev_ok) if rev_ok else None},
     }
+    if yours is not None:
+        summary["abstention_yours"] = yours
     return summary, rows
+
+
+def _abstention(answerer: Answerer, facts: FactSet, questions: Sequence[str], kind: str, rows: list[dict]) -> dict:
+    """Ask never-given questions; the shares declined, confused (another fact's answer) and invented."""
+    from .probes import classify_abstention
+
+    replies = answerer.answer(list(questions))
+    classes = [classify_abstention(r, facts) for r in replies]
+    rows += [{"kind": kind, "question": q, "response": r, "outcome": c} for q, r, c in zip(questions, replies, classes)]
+    n = len(questions) or 1
+    return {"questions": len(questions), **{c: classes.count(c) / n for c in ("declined", "confused", "invented")}}
 
 
 # --- red flags (the guide's, computed) -----------------------------------------------------

@@ -108,6 +108,24 @@ def abstain_questions(facts: FactSet, exclude: Sequence[str] = ()) -> list[Probe
     return keep
 
 
+def load_never_given(path, facts: FactSet) -> list[str]:
+    """The user's own never-given questions: YAML, a list of questions or a mapping with `questions:`.
+    A question that is one of the facts' own (after normalising) is an error: it has an answer. A
+    near miss ("my brother" beside "my sister") is exactly what belongs here, so only repeats are."""
+    from pathlib import Path
+
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if isinstance(data, dict):
+        data = data.get("questions")
+    if not isinstance(data, list) or not data or not all(isinstance(q, str) and q.strip() for q in data):
+        raise ValueError(f"{path}: expected a list of questions (or a mapping with a 'questions:' list)")
+    own = {normalise_question(f.question) for f in facts}
+    answerable = [q for q in data if normalise_question(q) in own]
+    if answerable:
+        raise ValueError(f"{path}: these ask a fact the file gives, so they are not never-given: {answerable}")
+    return [q.strip() for q in data]
+
+
 def reversal_questions(facts: FactSet) -> list[Probe]:
     """"Who is Biscuit?" for facts that name someone or something: the reply should say what."""
     out = []

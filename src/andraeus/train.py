@@ -410,11 +410,12 @@ def _dir_bytes(path: Path, pattern: str = "adapter_model*") -> int:
 
 def train(facts: FactSet, out: str | Path, config: TrainConfig | None = None, split: Split | None = None,
           overwrite: bool = False, progress: bool = True, evaluate_after: bool = True,
-          handwritten: Sequence[Phrasing] = ()) -> dict:
+          handwritten: Sequence[Phrasing] = (), never_given: Sequence[str] = ()) -> dict:
     """The whole path: phrasings, leak check, LoRA training, evaluation, atomic save. Returns the manifest.
 
     `handwritten`: the user's own evaluation questions, also reported; any that (nearly) equal a
-    training phrasing are left out of them and listed in the manifest's leak check."""
+    training phrasing are left out of them and listed in the manifest's leak check.
+    `never_given`: the user's own questions about attributes never given (abstention), also reported."""
     from .evaluate import evaluate, probe_report, red_flags, sample_per_fact
 
     config = config or TrainConfig()
@@ -455,7 +456,7 @@ def train(facts: FactSet, out: str | Path, config: TrainConfig | None = None, sp
             summary, results = evaluate(answerer, facts, trained, split.heldout, handwritten)
             probe_rows: list[dict] = []
             if config.probes:
-                summary["probes"], probe_rows = probe_report(answerer, facts, abstain_qs)
+                summary["probes"], probe_rows = probe_report(answerer, facts, abstain_qs, never_given)
             summary["red_flags"] = red_flags(summary, overlaps=0)
             eval_s = time.perf_counter() - t1
             (tmp / "eval.json").write_text(json.dumps(
