@@ -10,7 +10,7 @@ kept (the count per set is printed). Questions are matched to their set by text.
 --sweep: every cell of an `andraeus sweep --questions` run (grouped by phrasing count and mode);
 --runs: adapters from `andraeus train --questions` (their eval.json holds every answer);
 --evals: adapters scored by `andraeus eval --questions --json` (failures only: kept minus failures).
-The questions must be a merge of the five example sets (see the RESULTS section for the command).
+The questions must be a merge of the example sets (see the RESULTS section for the command).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from andraeus.variations import Phrasing, without_leaks
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SETS = {"set1": "heldout_handwritten.yaml", "set2": "heldout_handwritten2.yaml",
         "set3": "heldout_handwritten3.yaml", "set4": "heldout_handwritten4.yaml",
-        "set5": "heldout_handwritten5.yaml"}
+        "set5": "heldout_handwritten5.yaml", "set6": "heldout_handwritten6.yaml"}
 
 
 def load_sets() -> tuple[dict[str, set[str]], list[Phrasing]]:
