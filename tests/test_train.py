@@ -73,6 +73,12 @@ def test_prefix_sharing_is_on_by_default_and_can_be_turned_off(tiny, small_facts
         lora.unload()
 
 
+def test_never_given_questions_without_probes_are_a_clear_error(tmp_path, small_facts):
+    with pytest.raises(ValueError, match="probes"):
+        train(small_facts, tmp_path / "out", TrainConfig(**TINY, probes=False), never_given=["What is my horse's name?"])
+    assert not (tmp_path / "out").exists()
+
+
 def test_stop_when_learned_ends_after_the_first_epoch_that_passes(small_facts):
     from andraeus.models import load_model
 

@@ -419,6 +419,8 @@ def train(facts: FactSet, out: str | Path, config: TrainConfig | None = None, sp
     from .evaluate import evaluate, probe_report, red_flags, sample_per_fact
 
     config = config or TrainConfig()
+    if never_given and not (evaluate_after and config.probes):
+        raise ValueError("never-given questions are measured with the probes after training: turn probes on")
     out = Path(out)
     if out.exists() and not overwrite:
         raise FileExistsError(f"{out} already exists; choose another --out or pass --overwrite")
