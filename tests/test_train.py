@@ -12,8 +12,8 @@ from andraeus import train as train_mod
 from andraeus.answer import Answerer
 from andraeus.models import TINY_MODEL
 from andraeus.prompts import IGNORE, encode_example, encode_prompt
-from andraeus.train import (TrainConfig, _collate, add_lora, answer_loss_sum, build_examples, shared_prefix,
-                            train)
+from andraeus.train import (TrainConfig, _collate, add_lora, answer_loss_sum, build_examples, frozen_bottom,
+                            shared_prefix, train)
 from andraeus.variations import make_split
 
 TINY = dict(model=TINY_MODEL, epochs=1, variations=3, heldout_per_fact=2, lora_rank=4, lora_alpha=8,
@@ -53,6 +53,44 @@ def test_shared_prefix_gives_the_same_loss(tiny, small_facts):
         assert torch.allclose(full, shared, rtol=1e-4), (full, shared)
     finally:
         lora.unload()
+
+
+@pytest.mark.parametrize("share", [True, False])
+def test_cached_frozen_layers_give_the_same_loss(tiny, small_facts, share):
+    model, tok = tiny
+    cfg = TrainConfig(**TINY, lora_top_layers=1)
+    lora = add_lora(model, cfg)
+    try:
+        lora.eval()
+        examples = build_examples(tok, small_facts, make_split(small_facts, 3, 0, 2), cfg)
+        prefix = shared_prefix(examples) if share else ()
+        frozen = frozen_bottom(lora, examples, len(prefix), tok.pad_token_id, chunk=4)
+        assert frozen is not None and frozen.start == 1  # the tiny model has 2 layers, LoRA in the top one
+        idx = list(range(len(examples)))
+        full = answer_loss_sum(lora, _collate(examples, idx, tok.pad_token_id, "cpu"))
+        batch = _collate(examples, idx, tok.pad_token_id, "cpu", skip=len(prefix))
+        batch["hidden"] = frozen.stack(idx)
+        cached = answer_loss_sum(lora, batch, torch.tensor(prefix), frozen)
+        assert torch.allclose(full, cached, rtol=1e-5), (full, cached)
+    finally:
+        lora.unload()
+
+
+def test_lora_top_layers_puts_lora_only_there(tiny):
+    model, _ = tiny
+    lora = add_lora(model, TrainConfig(**TINY, lora_top_layers=1))
+    try:
+        trained = {n.split(".layers.")[1].split(".")[0] for n, p in lora.named_parameters() if p.requires_grad}
+        assert trained == {"1"}
+    finally:
+        lora.unload()
+    lora = add_lora(model, TrainConfig(**TINY))
+    try:  # LoRA in every layer: nothing below it to cache
+        assert frozen_bottom(lora, [], 0, 0) is None
+    finally:
+        lora.unload()
+    with pytest.raises(ValueError, match="between 1 and 2"):
+        add_lora(model, TrainConfig(**TINY, lora_top_layers=3))
 
 
 def test_prefix_sharing_is_on_by_default_and_can_be_turned_off(tiny, small_facts):
@@ -118,6 +156,22 @@ def test_training_lowers_the_loss(small_facts):
     stats = train_mod.fit(lora, tok, examples, cfg, progress=False)
     assert stats.steps == 8 * 2  # 9 examples, effective batch 8 -> 2 steps per epoch
     assert stats.losses[-1] < stats.losses[0] - 1.0, stats.losses
+
+
+def test_training_with_cached_frozen_layers_matches_training_without(small_facts):
+    from andraeus.models import load_model
+
+    losses = {}
+    for cache in (True, False):
+        model, tok = load_model(TINY_MODEL, "cpu")
+        cfg = TrainConfig(**{**TINY, "epochs": 3, "learning_rate": 3e-2, "lora_top_layers": 1,
+                             "cache_frozen_layers": cache})
+        torch.manual_seed(0)
+        lora = add_lora(model, cfg)
+        examples = build_examples(tok, small_facts, make_split(small_facts, 3, 0, 2), cfg)
+        losses[cache] = train_mod.fit(lora, tok, examples, cfg, progress=False).losses
+    assert losses[True][-1] < losses[True][0] - 1.0, losses[True]
+    assert losses[True] == pytest.approx(losses[False], rel=1e-4)  # same dropout draws, same steps
 
 
 def test_train_writes_a_peft_adapter_with_manifest(tmp_path, small_facts):

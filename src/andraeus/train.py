@@ -55,6 +55,9 @@ class TrainConfig:
     """Dropout on the LoRA input."""
     target_modules: str | list[str] = "all-linear"
     """Which linear layers get LoRA: "all-linear" (every projection but the output head) or names."""
+    lora_top_layers: int | None = None
+    """LoRA only in the top N decoder layers; None: every layer. The layers below stay frozen, so
+    the backward pass stops above them."""
     learning_rate: float = 3e-4
     """Peak learning rate (AdamW), decayed linearly to zero."""
     warmup_ratio: float = 0.0
@@ -78,6 +81,9 @@ class TrainConfig:
     share_prefix: bool = True
     """Compute the prompt prefix every example shares (chat template, system prompt) once per pass
     instead of once per example; same result, far less compute for short questions."""
+    cache_frozen_layers: bool = True
+    """With lora_top_layers: run the frozen layers below the LoRA once per example, not once per
+    epoch (their output cannot change); same result, less compute."""
     vary_answers: bool = True
     """Train on several answer forms (bare, short sentence), so the model learns the fact, not one string."""
     system_prompt: str | None = None
@@ -248,17 +254,22 @@ def shared_prefix(examples: Sequence[Example]) -> tuple[int, ...]:
     return tuple(first[:max(n, 0)])
 
 
-def answer_loss_sum(model, batch: dict[str, torch.Tensor], prefix: torch.Tensor | None = None) -> torch.Tensor:
+def answer_loss_sum(model, batch: dict[str, torch.Tensor], prefix: torch.Tensor | None = None,
+                    frozen: "FrozenBottom | None" = None) -> torch.Tensor:
     """Summed next-token loss on answer tokens; logits computed only where labels exist.
 
     With `prefix` (token ids that precede every row of the batch), the prefix runs once and its
-    keys/values are shared by all rows; the batch then holds only what follows it."""
+    keys/values are shared by all rows; the batch then holds only what follows it. With `frozen`,
+    the batch's "hidden" (states entering the first LoRA layer) replaces its token ids and only the
+    layers from there up run."""
     from transformers import DynamicCache
 
     base = model.get_base_model() if hasattr(model, "get_base_model") else model
     decoder = base.get_decoder()
     ids, mask = batch["input_ids"], batch["attention_mask"]
-    if prefix is not None and len(prefix):
+    if frozen is not None:
+        hidden = frozen.forward(decoder, batch["hidden"], mask)
+    elif prefix is not None and len(prefix):
         # transformers renamed past_key_values to cache; use whichever this version takes
         kw = "cache" if "cache" in inspect.signature(decoder.forward).parameters else "past_key_values"
         cache = DynamicCache(config=base.config)
@@ -272,6 +283,97 @@ def answer_loss_sum(model, batch: dict[str, torch.Tensor], prefix: torch.Tensor 
     keep = targets != IGNORE
     logits = base.get_output_embeddings()(hidden[:, :-1][keep])
     return F.cross_entropy(logits.float(), targets[keep], reduction="sum")
+
+
+class _Captured(Exception):
+    """Ends a forward pass once the hidden states it ran for are captured."""
+
+
+@dataclass
+class FrozenBottom:
+    """The hidden states entering the lowest LoRA layer, per example. The layers below it are frozen
+    and have no dropout, so these never change during training: computed once, not every epoch."""
+
+    start: int
+    """Index of the lowest decoder layer with LoRA."""
+    prefix: torch.Tensor
+    """States of the shared prefix (prefix length x hidden size; length 0 without sharing)."""
+    rows: list[torch.Tensor]
+    """Per example, the states of the tokens after the prefix."""
+
+    def stack(self, idx: Sequence[int]) -> torch.Tensor:
+        """The rows at `idx`, right-padded with zeros like _collate's token ids."""
+        return torch.nn.utils.rnn.pad_sequence([self.rows[i] for i in idx], batch_first=True)
+
+    def forward(self, decoder, hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """The decoder from layer `start` up: the prefix once, its keys/values shared by every row."""
+        from transformers import DynamicCache
+
+        cache = DynamicCache(config=decoder.config)
+        n = len(self.prefix)
+        if n:
+            self._layers(decoder, self.prefix[None], mask.new_ones(1, n), cache, 0)
+            cache.batch_repeat_interleave(hidden.shape[0])
+            mask = torch.cat([mask.new_ones(hidden.shape[0], n), mask], dim=1)
+        return self._layers(decoder, hidden, mask, cache, n)
+
+    def _layers(self, decoder, hidden, mask, cache, offset: int) -> torch.Tensor:
+        # mirrors a Llama-style decoder's forward (see frozen_bottom for which decoders qualify)
+        from transformers.masking_utils import create_causal_mask
+
+        pos = torch.arange(offset, offset + hidden.shape[1], device=hidden.device)[None]
+        causal = create_causal_mask(config=decoder.config, inputs_embeds=hidden, attention_mask=mask, cache=cache,
+                                    position_ids=pos, layer_idx=self.start)
+        rope = decoder.rotary_emb(hidden, position_ids=pos)
+        kw = "cache" if "cache" in inspect.signature(decoder.layers[0].forward).parameters else "past_key_values"
+        for layer in decoder.layers[self.start:]:
+            hidden = layer(hidden, attention_mask=causal, position_ids=pos, position_embeddings=rope,
+                           use_cache=True, **{kw: cache})
+        return decoder.norm(hidden)
+
+
+def _starts_midway(decoder) -> bool:
+    """Whether FrozenBottom.forward reproduces this decoder: rotary positions, full attention in
+    every layer, no attention dropout, a final norm (Llama, Qwen2, SmolLM and kin)."""
+    cfg = decoder.config
+    types = getattr(cfg, "layer_types", None)
+    full = set(types) == {"full_attention"} if types else getattr(cfg, "sliding_window", None) is None
+    return (full and hasattr(decoder, "rotary_emb") and hasattr(decoder, "norm")
+            and not getattr(cfg, "attention_dropout", 0.0))
+
+
+@torch.no_grad()
+def frozen_bottom(model, examples: Sequence[Example], skip: int, pad_id: int, chunk: int = 32) -> FrozenBottom | None:
+    """Run every example once through the frozen layers below the lowest LoRA layer and keep what
+    enters it; None when every layer has LoRA or the decoder is not one FrozenBottom can continue."""
+    decoder = (model.get_base_model() if hasattr(model, "get_base_model") else model).get_decoder()
+    start = next(i for i, layer in enumerate(decoder.layers) if any(p.requires_grad for p in layer.parameters()))
+    if start == 0 or not _starts_midway(decoder):
+        return None
+    seen: list[torch.Tensor] = []
+
+    def capture(module, args, kwargs):
+        seen.append(args[0] if args else kwargs["hidden_states"])
+        raise _Captured
+
+    device = next(model.parameters()).device
+    rows: list[torch.Tensor] = [torch.empty(0)] * len(examples)
+    order = sorted(range(len(examples)), key=lambda i: len(examples[i].input_ids))
+    handle = decoder.layers[start].register_forward_pre_hook(capture, with_kwargs=True)
+    try:
+        for c in range(0, len(order), chunk):
+            idx = order[c:c + chunk]
+            batch = _collate(examples, idx, pad_id, device)
+            try:
+                decoder(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
+            except _Captured:
+                pass
+            states = seen.pop()
+            for j, i in enumerate(idx):
+                rows[i] = states[j, skip:len(examples[i].input_ids)].clone()
+    finally:
+        handle.remove()
+    return FrozenBottom(start, states[0, :skip].clone(), rows)
 
 
 def _lr_at(step: int, total: int, config: TrainConfig) -> float:
@@ -301,12 +403,32 @@ class SharedInputDropout(torch.nn.Module):
         return y
 
 
+def _targets(model, config: TrainConfig) -> str | list[str]:
+    """config.target_modules; "all-linear" spelled out as names when only some layers get LoRA
+    (PEFT takes layers_to_transform only with names)."""
+    if config.target_modules != "all-linear" or config.lora_top_layers is None:
+        return config.target_modules
+    layer = model.get_decoder().layers[-1]
+    return sorted({name.rsplit(".", 1)[-1] for name, m in layer.named_modules() if isinstance(m, torch.nn.Linear)})
+
+
+def _top_layers(model, n: int | None) -> list[int] | None:
+    """Indices of the top `n` decoder layers (PEFT's layers_to_transform); None for all."""
+    if n is None:
+        return None
+    total = model.config.num_hidden_layers
+    if not 1 <= n <= total:
+        raise ValueError(f"lora_top_layers must be between 1 and {total} for this model, not {n}")
+    return list(range(total - n, total))
+
+
 def add_lora(model, config: TrainConfig):
     from peft import LoraConfig, get_peft_model
 
     lora = LoraConfig(
         r=config.lora_rank, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
-        target_modules=config.target_modules, task_type="CAUSAL_LM",
+        target_modules=_targets(model, config), task_type="CAUSAL_LM",
+        layers_to_transform=_top_layers(model, config.lora_top_layers),
     )
     if getattr(model, "is_loaded_in_4bit", False):
         from peft import prepare_model_for_kbit_training
@@ -349,6 +471,7 @@ def fit(model, tokenizer, examples: Sequence[Example], config: TrainConfig, prog
     pad = tokenizer.pad_token_id
     prefix_ids = shared_prefix(examples) if config.share_prefix else ()
     prefix = torch.tensor(prefix_ids, device=device) if prefix_ids else None
+    frozen = frozen_bottom(model, examples, len(prefix_ids), pad) if config.cache_frozen_layers else None
     model.train()
     start = time.perf_counter()
     with training_bar(total, enabled=progress) as bar:
@@ -361,7 +484,9 @@ def fit(model, tokenizer, examples: Sequence[Example], config: TrainConfig, prog
                 step_loss = 0.0
                 for mb in step_batches:
                     batch = _collate(examples, mb, pad, device, skip=len(prefix_ids))
-                    loss = answer_loss_sum(model, batch, prefix) / n_answer
+                    if frozen is not None:
+                        batch["hidden"] = frozen.stack(mb)
+                    loss = answer_loss_sum(model, batch, prefix, frozen) / n_answer
                     loss.backward()
                     step_loss += loss.item()
                     stats.tokens += sum(len(examples[i].input_ids) for i in mb)
