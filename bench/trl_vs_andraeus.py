@@ -96,7 +96,8 @@ def _setup(args, **overrides):
 
     facts = load_facts(args.facts_file) if args.facts_file else synthetic_facts(args.facts, seed=0)
     model_name = random_model_dir(args.arch) if args.arch != "builtin" else TrainConfig.model
-    batch = {k: v for k, v in (("micro_batch", args.micro_batch), ("grad_accum", args.grad_accum)) if v}
+    batch = {k: v for k, v in (("micro_batch", args.micro_batch), ("grad_accum", args.grad_accum),
+                               ("lora_top_layers", args.lora_top_layers)) if v}
     config = TrainConfig(model=model_name, variations=args.variations, epochs=args.epochs, probes=False,
                          device=args.device, **batch, **overrides)
     split = make_split(facts, config.variations, config.seed, config.heldout_per_fact)
@@ -123,10 +124,19 @@ def _body_params(cfg) -> float:
     return L * (2 * h * h + 2 * h * kv + 3 * h * i)
 
 
-def training_flops(body: float, lora: float, head: float, tokens: int, logit_positions: int) -> float:
-    """Forward 2N + backward to the inputs 2N for frozen weights; 6N for trained LoRA weights; the
-    output head (frozen) 4 x vocab x hidden per position where logits are computed."""
-    return tokens * (4 * body + 6 * lora) + logit_positions * 4 * head
+def training_flops(body: float, lora: float, head: float, tokens: int, logit_positions: int, top: float = 1.0,
+                   frozen_tokens: int = 0) -> float:
+    """Forward 2N + backward to the inputs 2N for frozen weights, the backward only through the share
+    `top` of the layers from the lowest LoRA layer up; 6N for trained LoRA weights; the output head
+    (frozen) 4 x vocab x hidden per position where logits are computed. `frozen_tokens`: positions
+    run once through the layers below the LoRA (andraeus caches them), so `tokens` ran only above."""
+    below = frozen_tokens * 2 * (1 - top) * body if frozen_tokens else tokens * 2 * (1 - top) * body
+    return tokens * (4 * top * body + 6 * lora) + below + logit_positions * 4 * head
+
+
+def top_share(model, config) -> float:
+    """Share of the decoder layers from the lowest LoRA layer up (what the backward pass runs)."""
+    return (config.lora_top_layers or model.config.num_hidden_layers) / model.config.num_hidden_layers
 
 
 def run_andraeus(args, early: bool = False, quantize: str | None = None) -> dict:
@@ -143,8 +153,10 @@ def run_andraeus(args, early: bool = False, quantize: str | None = None) -> dict
     learned = learned_check(model, tok, facts, split, config) if early else None
     stats = fit(model, tok, examples, config, progress=False, learned=learned)
     body, lora, head = flops_per_token(model)
-    work = training_flops(body, lora, head, stats.processed_tokens, stats.answer_tokens)  # what ran
-    task = training_flops(body, lora, head, stats.tokens, stats.answer_tokens)  # what the task needs
+    top = top_share(model, config)
+    work = training_flops(body, lora, head, stats.processed_tokens, stats.answer_tokens, top,
+                          stats.frozen_tokens)  # what ran
+    task = training_flops(body, lora, head, stats.tokens, stats.answer_tokens, top)  # what a plain loop needs
     name = "andraeus" + (" (stop when learned)" if early else "") + (" QLoRA 4-bit" if quantize else "")
     result = _finish(args, name, model, tok, facts, split, stats.seconds, stats.tokens, work, task)
     return result | {"epochs_run": stats.epochs_run, "learned_at_epoch": stats.learned_at_epoch,
@@ -153,11 +165,10 @@ def run_andraeus(args, early: bool = False, quantize: str | None = None) -> dict
 
 def run_trl(args, checkpointing: bool = True) -> dict:
     from datasets import Dataset
-    from peft import LoraConfig
     from transformers import TrainerCallback
     from trl import SFTConfig, SFTTrainer
 
-    from andraeus.train import training_pairs
+    from andraeus.train import lora_config, training_pairs
 
     facts, config, split, model, tok, examples = _setup(args)
     # the very same (question, answer form) pairs that andraeus trains on, as conversations
@@ -172,8 +183,7 @@ def run_trl(args, checkpointing: bool = True) -> dict:
         bf16=args.device == "cuda", max_length=256, dataloader_num_workers=0, disable_tqdm=True,
         max_steps=args.warmup + args.steps if args.steps else -1, gradient_checkpointing=checkpointing,
     )
-    lora = LoraConfig(r=config.lora_rank, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
-                      target_modules=config.target_modules, task_type="CAUSAL_LM")
+    lora = lora_config(model, config)
 
     class Clock(TrainerCallback):
         """Starts the clock after the warm-up steps (GPU mode), like the andraeus arm."""
@@ -196,8 +206,9 @@ def run_trl(args, checkpointing: bool = True) -> dict:
     tokens = round(mean_len * per_step * args.steps) if args.steps else sum(len(e.input_ids) for e in examples) * config.epochs
     body, lora_n, head = flops_per_token(trainer.model)
     answer = sum(len(e.answer_ids) for e in examples) / len(examples) * tokens / mean_len
-    work = training_flops(body, lora_n, head, tokens, tokens)  # TRL computes logits at every position
-    task = training_flops(body, lora_n, head, tokens, answer)
+    top = top_share(model, config)
+    work = training_flops(body, lora_n, head, tokens, tokens, top)  # TRL computes logits at every position
+    task = training_flops(body, lora_n, head, tokens, answer, top)
     name = "trl" if checkpointing else "trl (no gradient checkpointing)"
     return _finish(args, name, trainer.model, tok, facts, split, seconds, tokens, work, task)
 
@@ -262,6 +273,8 @@ def main() -> None:
                     help="comma-separated: trl, trl-nockpt, andraeus, early, qlora")
     ap.add_argument("--micro-batch", type=int, default=0, help="examples per pass, every arm (default: TrainConfig's)")
     ap.add_argument("--grad-accum", type=int, default=0, help="passes per optimiser step, every arm (default: TrainConfig's)")
+    ap.add_argument("--lora-top-layers", type=int, default=0,
+                    help="LoRA only in the top N layers, every arm (default: TrainConfig's)")
     ap.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     ap.add_argument("--arch", choices=["builtin", *ARCHS], default="builtin",
                     help="builtin: the default model's real weights; else a randomly initialised architecture")

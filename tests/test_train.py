@@ -37,6 +37,17 @@ def test_loss_is_only_on_answer_tokens(tiny):
     assert labels[len(ex.prompt_ids):] == list(ex.answer_ids)
 
 
+def test_answer_loss_equals_the_models_own_loss(tiny, small_facts):
+    model, tok = tiny
+    cfg = TrainConfig(**TINY)
+    examples = build_examples(tok, small_facts, make_split(small_facts, 3, 0, 2), cfg)[:3]
+    n_answer = sum(len(e.answer_ids) for e in examples)
+    ours = answer_loss_sum(model, _collate(examples, range(3), tok.pad_token_id, "cpu")) / n_answer
+    theirs = [model(input_ids=torch.tensor([e.input_ids]), labels=torch.tensor([e.labels])).loss * len(e.answer_ids)
+              for e in examples]  # transformers' loss: mean over the answer tokens of one example
+    assert torch.allclose(ours, sum(theirs) / n_answer, rtol=1e-5), (ours, theirs)
+
+
 def test_shared_prefix_gives_the_same_loss(tiny, small_facts):
     model, tok = tiny
     cfg = TrainConfig(**TINY)

@@ -143,6 +143,7 @@ class TrainStats:
     examples: int = 0
     tokens: int = 0  # every example's full length, prompt + answer (what a plain loop would process)
     processed_tokens: int = 0  # positions actually run through the network (shared prefix once, padding)
+    frozen_tokens: int = 0  # positions run once through the frozen layers below the LoRA (cache_frozen_layers)
     answer_tokens: int = 0
     steps: int = 0
     seconds: float = 0.0
@@ -234,14 +235,15 @@ def steps_per_epoch(n_examples: int, config: TrainConfig) -> int:
 
 def _collate(examples: Sequence[Example], idx: Sequence[int], pad_id: int, device,
              skip: int = 0) -> dict[str, torch.Tensor]:
-    """Right-padded tensors of the examples at `idx`, without their first `skip` (shared) tokens."""
-    rows = [(examples[i].input_ids[skip:], examples[i].labels[skip:]) for i in idx]
+    """Right-padded tensors of the examples at `idx`, without their first `skip` (shared) tokens and
+    without their last token, which predicts nothing; "targets" holds each position's next token."""
+    rows = [(examples[i].input_ids[skip:-1], examples[i].labels[skip + 1:]) for i in idx]
     width = max(len(r) for r, _ in rows)
     ids = [r + [pad_id] * (width - len(r)) for r, _ in rows]
-    labels = [lab + [IGNORE] * (width - len(lab)) for _, lab in rows]
+    targets = [t + [IGNORE] * (width - len(t)) for _, t in rows]
     mask = [[1] * len(r) + [0] * (width - len(r)) for r, _ in rows]
     as_t = lambda x: torch.tensor(x, device=device)  # noqa: E731
-    return {"input_ids": as_t(ids), "attention_mask": as_t(mask), "labels": as_t(labels)}
+    return {"input_ids": as_t(ids), "attention_mask": as_t(mask), "targets": as_t(targets)}
 
 
 def shared_prefix(examples: Sequence[Example]) -> tuple[int, ...]:
@@ -279,9 +281,9 @@ def answer_loss_sum(model, batch: dict[str, torch.Tensor], prefix: torch.Tensor 
         hidden = decoder(input_ids=ids, attention_mask=mask, use_cache=True, **{kw: cache}).last_hidden_state
     else:
         hidden = decoder(input_ids=ids, attention_mask=mask).last_hidden_state
-    targets = batch["labels"][:, 1:]
+    targets = batch["targets"]
     keep = targets != IGNORE
-    logits = base.get_output_embeddings()(hidden[:, :-1][keep])
+    logits = base.get_output_embeddings()(hidden[keep])
     return F.cross_entropy(logits.float(), targets[keep], reduction="sum")
 
 
@@ -370,7 +372,7 @@ def frozen_bottom(model, examples: Sequence[Example], skip: int, pad_id: int, ch
                 pass
             states = seen.pop()
             for j, i in enumerate(idx):
-                rows[i] = states[j, skip:len(examples[i].input_ids)].clone()
+                rows[i] = states[j, skip:len(examples[i].input_ids) - 1].clone()  # as _collate's rows
     finally:
         handle.remove()
     return FrozenBottom(start, states[0, :skip].clone(), rows)
@@ -422,14 +424,21 @@ def _top_layers(model, n: int | None) -> list[int] | None:
     return list(range(total - n, total))
 
 
-def add_lora(model, config: TrainConfig):
-    from peft import LoraConfig, get_peft_model
+def lora_config(model, config: TrainConfig):
+    """The PEFT LoraConfig that `config` describes for this model."""
+    from peft import LoraConfig
 
-    lora = LoraConfig(
+    return LoraConfig(
         r=config.lora_rank, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
         target_modules=_targets(model, config), task_type="CAUSAL_LM",
         layers_to_transform=_top_layers(model, config.lora_top_layers),
     )
+
+
+def add_lora(model, config: TrainConfig):
+    from peft import get_peft_model
+
+    lora = lora_config(model, config)
     if getattr(model, "is_loaded_in_4bit", False):
         from peft import prepare_model_for_kbit_training
 
@@ -471,9 +480,10 @@ def fit(model, tokenizer, examples: Sequence[Example], config: TrainConfig, prog
     pad = tokenizer.pad_token_id
     prefix_ids = shared_prefix(examples) if config.share_prefix else ()
     prefix = torch.tensor(prefix_ids, device=device) if prefix_ids else None
+    start = time.perf_counter()  # the frozen layers' one pass is part of training time
     frozen = frozen_bottom(model, examples, len(prefix_ids), pad) if config.cache_frozen_layers else None
+    stats.frozen_tokens = sum(len(e.input_ids) - 1 for e in examples) if frozen is not None else 0
     model.train()
-    start = time.perf_counter()
     with training_bar(total, enabled=progress) as bar:
         for epoch_steps in plan:
             stats.epochs_run += 1
