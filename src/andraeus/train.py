@@ -272,8 +272,7 @@ def answer_loss_sum(model, batch: dict[str, torch.Tensor], prefix: torch.Tensor 
     if frozen is not None:
         hidden = frozen.forward(decoder, batch["hidden"], mask)
     elif prefix is not None and len(prefix):
-        # transformers renamed past_key_values to cache; use whichever this version takes
-        kw = "cache" if "cache" in inspect.signature(decoder.forward).parameters else "past_key_values"
+        kw = _cache_kw(decoder.forward)
         cache = DynamicCache(config=base.config)
         decoder(input_ids=prefix[None], use_cache=True, **{kw: cache})
         cache.batch_repeat_interleave(ids.shape[0])
@@ -285,6 +284,11 @@ def answer_loss_sum(model, batch: dict[str, torch.Tensor], prefix: torch.Tensor 
     keep = targets != IGNORE
     logits = base.get_output_embeddings()(hidden[keep])
     return F.cross_entropy(logits.float(), targets[keep], reduction="sum")
+
+
+def _cache_kw(forward) -> str:
+    """transformers renamed past_key_values to cache; the name this version's `forward` takes."""
+    return "cache" if "cache" in inspect.signature(forward).parameters else "past_key_values"
 
 
 class _Captured(Exception):
@@ -327,7 +331,7 @@ class FrozenBottom:
         causal = create_causal_mask(config=decoder.config, inputs_embeds=hidden, attention_mask=mask, cache=cache,
                                     position_ids=pos, layer_idx=self.start)
         rope = decoder.rotary_emb(hidden, position_ids=pos)
-        kw = "cache" if "cache" in inspect.signature(decoder.layers[0].forward).parameters else "past_key_values"
+        kw = _cache_kw(decoder.layers[0].forward)
         for layer in decoder.layers[self.start:]:
             hidden = layer(hidden, attention_mask=causal, position_ids=pos, position_embeddings=rope,
                            use_cache=True, **{kw: cache})
