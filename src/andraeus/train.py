@@ -258,7 +258,7 @@ def shared_prefix(examples: Sequence[Example]) -> tuple[int, ...]:
 
 def answer_loss_sum(model, batch: dict[str, torch.Tensor], prefix: torch.Tensor | None = None,
                     frozen: "FrozenBottom | None" = None) -> torch.Tensor:
-    """Summed next-token loss on answer tokens; logits computed only where labels exist.
+    """Summed next-token loss on answer tokens; logits computed only where a target is an answer token.
 
     With `prefix` (token ids that precede every row of the batch), the prefix runs once and its
     keys/values are shared by all rows; the batch then holds only what follows it. With `frozen`,
