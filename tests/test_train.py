@@ -10,6 +10,7 @@ from safetensors.torch import load_file
 
 from andraeus import train as train_mod
 from andraeus.answer import Answerer
+from andraeus.facts import Fact, FactSet
 from andraeus.models import TINY_MODEL
 from andraeus.prompts import IGNORE, encode_example, encode_prompt
 from andraeus.train import (TrainConfig, _collate, add_lora, answer_loss_sum, build_examples, frozen_bottom,
@@ -271,15 +272,27 @@ def test_gate_sends_general_questions_to_the_base_model(tmp_path, small_facts):
     train(small_facts, out, TrainConfig(**{**TINY, "learning_rate": 3e-2, "epochs": 3}), progress=False,
           evaluate_after=False)
     gated = Answerer.from_adapter(out, "cpu", max_new_tokens=6)
-    assert gated.gate and gated.gate.person == "Maya"
+    assert gated.gate and gated.gate.person == "Maya" and gated.gate.anchor and gated.gate.unknown
     general = ["What is the capital of France?", "How many legs does a spider have?"]
     personal = ["What is my dog's name?", "Where does Maya live?"]
+    routes = gated.gate.route(general + personal)
+    assert [r.to for r in routes] == ["base", "base", "adapter", "adapter"]
     base = gated.answer(general + personal, use_adapter=False)
     answers = gated.answer(general + personal)
     assert answers[:2] == base[:2]  # untouched by the adapter
     gated.gate = None
-    assert gated.answer(personal) == answers[2:]  # personal questions always used the adapter
+    assert gated.answer([r.text for r in routes[2:]]) == answers[2:]  # the adapter answered the words routed to it
     assert gated.answer(general) != base[:2]  # and the adapter does change answers when it is used
+
+
+def test_answerer_declines_what_the_gate_routes_to_a_decline(tiny):
+    from andraeus.gate import Gate
+    from andraeus.probes import DECLINE_ANSWER
+
+    model, tok = tiny
+    gate = Gate(["What is my dog's name?", "What do I call my dog?"], "Maya", unknown=["What breed is my dog?"])
+    answers = Answerer(model, tok, max_new_tokens=4, gate=gate).answer(["Which breed is my dog?", "What's my dog's name?"])
+    assert answers[0] == DECLINE_ANSWER and answers[1] != DECLINE_ANSWER
 
 
 def test_abstain_examples_phrase_each_never_given_question_several_ways(tiny, small_facts):
@@ -301,5 +314,50 @@ def test_gate_finds_personal_questions_without_a_first_person_word():
                  "What is my cat's name?"], person="Maya")
     questions = ["fav food?", "What did we end up calling the cat?", "What is the capital of France?",
                  "Who painted the Mona Lisa?", "Where do I work?"]
-    assert gate.route(questions) == [True, True, False, False, True]
-    assert Gate([], person="Maya").route(["fav food?"]) == [False]  # nothing to compare with: words only
+    assert [r.to for r in gate.route(questions)] == ["adapter", "adapter", "base", "base", "adapter"]
+    assert [r.text for r in gate.route(questions)] == questions  # no anchoring: the user's own words
+    assert Gate([], person="Maya").route(["fav food?"])[0].to == "base"  # nothing to compare with: words only
+
+
+def test_gate_anchors_a_rewording_to_its_nearest_trained_phrasing():
+    from andraeus.gate import Gate
+
+    trained = ["What is my favorite food?", "When is my birthday?", "What is my cat's name?"]
+    gate = Gate(trained, person="Maya", anchor=True)
+    routes = gate.route(["What did we end up calling the cat?", "bday?", "Tell me a joke."])
+    assert [r.text for r in routes[:2]] == ["What is my cat's name?", "When is my birthday?"]
+    assert routes[2] == type(routes[2])("adapter", "Tell me a joke.")  # reads like a general request: as written
+    assert [r.text for r in gate.as_written().route(["bday?"])] == ["bday?"]
+
+
+def test_gate_declines_a_question_nearer_a_never_given_one():
+    from andraeus.gate import Gate
+
+    trained = ["What is my dog's name?", "What do I call my dog?", "When is my birthday?"]
+    unknown = ["What breed is my dog?", "When is my sister's birthday?"]
+    gate = Gate(trained, person="Maya", unknown=unknown, anchor=True)
+    routes = gate.route(["Which breed is my dog?", "when's my sister's bday", "What's my dog called?"])
+    assert [r.to for r in routes] == ["decline", "decline", "adapter"]
+    wide = Gate(trained, person="Maya", unknown=unknown, margin=1.0)  # a margin no similarity can clear
+    assert all(r.to == "adapter" for r in wide.route(["Which breed is my dog?"]))
+
+
+def test_unknown_questions_ask_details_of_what_the_facts_name_and_leave_out_the_facts_and_probes(small_facts):
+    from andraeus.probes import abstain_questions, unknown_questions
+
+    pool = unknown_questions(small_facts)
+    assert "What breed is my dog?" in pool and "How old is my dog?" in pool
+    asked = {f.question for f in small_facts} | {p.question for p in abstain_questions(small_facts)}
+    assert not asked & set(pool)
+    assert "What is my least favorite food?" not in unknown_questions(
+        FactSet((Fact("food", "What is my favorite food?", "rice"),), person="Maya"))  # a built-in probe's question
+
+
+
+
+def test_gate_reads_the_persons_name_as_i():
+    from andraeus.gate import in_own_voice
+
+    assert in_own_voice("Where does Maya live? What is Maya's dog called?", "Maya") == \
+        "Where does I live? What is my dog called?"
+    assert in_own_voice("Is Mayan art old?", "Maya") == "Is Mayan art old?"

@@ -10,6 +10,7 @@ from typing import Sequence
 import torch
 
 from .gate import Gate
+from .probes import DECLINE_ANSWER
 from .models import load_model, pick_device
 from .prompts import encode_prompt
 
@@ -25,6 +26,14 @@ def read_manifest(adapter: str | Path) -> dict:
     if not path.exists():
         raise AdapterError(f"{adapter} is not an andraeus adapter (no {MANIFEST}); train one with `andraeus train`")
     return json.loads(path.read_text())
+
+
+def make_gate(config: dict, saved: dict, person: str | None) -> Gate | None:
+    """The gate an adapter answers with: its training config and its phrasings.json."""
+    if not config.get("gate", False):
+        return None
+    return Gate([p["text"] for p in saved["train"]] + saved.get("abstain_train", []), person,
+                unknown=saved.get("unknown", []), anchor=config.get("anchor", False))
 
 
 class Answerer:
@@ -54,10 +63,9 @@ class Answerer:
         model, tok = load_model(manifest["model"], device, quantize)
         model = PeftModel.from_pretrained(model, str(adapter))
         model.eval()
-        if manifest["config"].get("gate", False) and "gate" not in kw:
+        if "gate" not in kw:
             saved = json.loads((Path(adapter) / "phrasings.json").read_text())
-            kw["gate"] = Gate([p["text"] for p in saved["train"]] + saved.get("abstain_train", []),
-                              manifest.get("person"))
+            kw["gate"] = make_gate(manifest["config"], saved, manifest.get("person"))
         return cls(model, tok, system=manifest.get("system_prompt"), **kw)
 
     @property
@@ -78,18 +86,23 @@ class Answerer:
                       systems: Sequence[str | None] | None = None) -> list[tuple[str, float]]:
         """Greedy answers with their mean token log-probability (the model's confidence).
 
-        With the gate on, questions that are not about the person are answered by the base model."""
+        With the gate on, questions that are not about the person are answered by the base model,
+        questions about what the facts never gave are declined, and the rest go to the adapter (in
+        the words of their nearest trained phrasing, when the gate anchors)."""
         if not (use_adapter and self.gate):
             return self._answer_scored(questions, use_adapter, progress, systems)
-        out: list[tuple[str, float]] = [("", 0.0)] * len(questions)
+        out: list[tuple[str, float]] = [(DECLINE_ANSWER, 0.0)] * len(questions)
         routes = self.gate.route(questions)
-        for personal in (True, False):
-            idx = [i for i, r in enumerate(routes) if r == personal]
+        for to in ("adapter", "base"):
+            idx = [i for i, r in enumerate(routes) if r.to == to]
             if idx:
-                sub = self._answer_scored([questions[i] for i in idx], personal, progress,
+                sub = self._answer_scored([routes[i].text for i in idx], to == "adapter", progress,
                                           None if systems is None else [systems[i] for i in idx])
                 for i, r in zip(idx, sub):
                     out[i] = r
+        declined = sum(r.to == "decline" for r in routes)
+        if progress and declined:
+            progress(declined)
         return out
 
     def _answer_scored(self, questions: Sequence[str], use_adapter: bool, progress,

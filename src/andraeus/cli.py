@@ -159,8 +159,16 @@ def _print_train_summary(m: dict, out: Path) -> None:
         print(f"held-out accuracy: {_pct(m['eval']['heldout'])}")
         if "handwritten" in m["eval"]:
             print(f"hand-written held-out accuracy: {_pct(m['eval']['handwritten'])}")
+        _print_as_written(m["eval"])
         _print_beyond(m["eval"])
     console.print(f"adapter written to {out}", highlight=False)
+
+
+def _print_as_written(ev: dict) -> None:
+    """The adapter alone, reading each held-out question in its own words (no anchoring, no declines)."""
+    for split, label in (("heldout", "held-out"), ("handwritten", "hand-written")):
+        if f"{split}_as_written" in ev:
+            print(f"  {label}, the adapter reading the question as written: {_pct(ev[f'{split}_as_written'])}")
 
 
 def _print_left_out(left_out: list[str]) -> None:
@@ -282,6 +290,7 @@ def eval_cmd(
     print(f"held-out phrasings: {_pct(summary['heldout'])}")
     if "handwritten" in summary:
         print(f"hand-written:       {_pct(summary['handwritten'])}")
+    _print_as_written(summary)
     print("per style family:")
     for fam, acc in summary["families"].items():
         print(f"  {fam:<28} {acc['accuracy']:6.1%}  ({acc['questions']} questions)")

@@ -109,11 +109,23 @@ def summarise(results: Sequence[QAResult]) -> dict:
 
 def evaluate(answerer: Answerer, facts: FactSet, train: Sequence[Phrasing], heldout: Sequence[Phrasing],
              handwritten: Sequence[Phrasing] = (), progress=None) -> tuple[dict, list[QAResult]]:
-    """Ask trained, held-out and (optionally) hand-written questions; return the summary and every result."""
+    """Ask trained, held-out and (optionally) hand-written questions; return the summary and every result.
+
+    The figures are as served (through the answerer's gate). When the gate anchors or declines, the
+    held-out questions are also asked in the user's own words, as splits "heldout_as_written" and
+    "handwritten_as_written": what the adapter alone makes of a new wording."""
     results = ask_phrasings(answerer, facts, train, "train", progress=progress)
-    results += ask_phrasings(answerer, facts, heldout, "heldout", progress=progress)
-    if handwritten:
-        results += ask_phrasings(answerer, facts, handwritten, "handwritten", progress=progress)
+    held = [("heldout", heldout)] + ([("handwritten", handwritten)] if handwritten else [])
+    for split, phrasings in held:
+        results += ask_phrasings(answerer, facts, phrasings, split, progress=progress)
+    gate = answerer.gate
+    if gate is not None and (gate.anchor or gate.unknown):
+        answerer.gate = gate.as_written()
+        try:
+            for split, phrasings in held:
+                results += ask_phrasings(answerer, facts, phrasings, f"{split}_as_written", progress=progress)
+        finally:
+            answerer.gate = gate
     return summarise(results), results
 
 

@@ -167,3 +167,36 @@ def _near_topic(a: str, b: str) -> bool:
     """Same possessed noun ("my sister's ..." vs "my sister ..."): too close to train as unknown."""
     noun = lambda q: (re.search(r"(?i)\bmy ([a-z]+)", q) or [None, None])[1]  # noqa: E731
     return noun(a) is not None and noun(a) == noun(b)
+
+
+def _subject(question: str) -> str | None:
+    """Who or what a fact names: "my dog" for "What is my dog's name?", "my best friend" for "Who is
+    my best friend?"; None for facts that name no one ("When is my birthday?")."""
+    p = parse(question)
+    m = re.fullmatch(r"(?i)(my .+?)'s name", p.topic or "")
+    if m:
+        return m.group(1)
+    return p.topic if p.wh == "who" and p.topic and p.topic.lower().startswith("my ") else None
+
+
+def unknown_questions(facts: FactSet) -> list[str]:
+    """Questions the facts leave unanswered, for the gate to decline: details of whoever the facts
+    name ("How old is my dog?"), near misses ("my aunt" beside a sister) and generic attributes,
+    less any that a fact asks and any that the built-in abstention probes ask (those stay a test)."""
+    data = yaml.safe_load(resources.files("andraeus").joinpath("data/unknown.yaml").read_text())
+    subjects = dict.fromkeys(s for f in facts if (s := _subject(f.question)))
+    details = [t.replace("{x}", s) for s in subjects for t in data["details"]]
+    near = [f.question for f in abstain_training_facts(facts)]
+    asked = [f.question for f in facts]
+    probes = [p.question for p in abstain_questions(facts)]
+    out = []
+    for q in dict.fromkeys(details + near + data["generic"]):
+        if not find_leaks(asked, [q]) and not find_leaks(probes, [q]) and not any(_same_topic(q, a) for a in asked):
+            out.append(q)
+    return out
+
+
+def _same_topic(a: str, b: str) -> bool:
+    """Both ask about the same "my ..." phrase ("What is my favorite color?", "Tell me my favorite color")."""
+    ta, tb = parse(a).topic, parse(b).topic
+    return bool(ta) and bool(tb) and normalise(ta) == normalise(tb)

@@ -25,10 +25,10 @@ import torch.nn.functional as F
 import yaml
 
 from . import __version__
-from .answer import MANIFEST, Answerer
+from .answer import MANIFEST, Answerer, make_gate
 from .facts import FactSet
-from .gate import Gate
 from .models import DEFAULT_MODEL, load_model
+from .probes import DECLINE_ANSWER, abstain_training_facts, unknown_questions
 from .prompts import IGNORE, Example, encode_example
 from .variations import (DEFAULT_PHRASINGS, Phrasing, Split, answer_forms, check_leaks, make_split, training_phrasings,
                          without_leaks)
@@ -100,6 +100,14 @@ class TrainConfig:
     adapter, so general answers stay the base model's own. About the person: a first-person word
     or their name, or else nearer (MiniLM embeddings) to the person's training phrasings than to
     a pool of general questions ("bday?", "what did we call the cat?")."""
+    anchor: bool = True
+    """With the gate: ask the adapter the training phrasing nearest (MiniLM) to a question about the
+    person, in place of the user's own words. The embedding recognises rewordings the small adapter
+    misreads; a remark unlike every trained phrasing is still asked as written."""
+    decline_unknown: bool = True
+    """With the gate: answer "I don't know" to a question about the person that is nearer one of a
+    built-in pool of questions the facts never answer (details of the people and pets they name,
+    near misses, generic attributes; data/unknown.yaml) than any trained phrasing."""
     probes: bool = True
     """After training, also measure locality, perplexity shift, abstention and reversal."""
     replay: int = 0
@@ -195,8 +203,6 @@ def replay_examples(model, tokenizer, config: TrainConfig) -> list[Example]:
 
 def abstain_examples(tokenizer, facts: FactSet, config: TrainConfig) -> tuple[list[Example], list[str]]:
     """Never-given questions answered with a decline; returns the examples and their questions."""
-    from .probes import DECLINE_ANSWER, abstain_training_facts
-
     questions = [ph.text for f in abstain_training_facts(facts)[: config.abstain]
                  for ph in training_phrasings(f, config.abstain_phrasings, config.seed, facts.person)]
     return [encode_example(tokenizer, q, DECLINE_ANSWER, config.system_prompt) for q in questions], questions
@@ -584,14 +590,15 @@ def train(facts: FactSet, out: str | Path, config: TrainConfig | None = None, sp
     try:
         model.save_pretrained(tmp)
         _fix_adapter_config(tmp, config.model)
-        (tmp / "phrasings.json").write_text(json.dumps(
-            {"train": [dataclasses.asdict(p) for p in split.train],
-             "heldout": [dataclasses.asdict(p) for p in split.heldout], "abstain_train": abstain_qs}, indent=1))
+        saved = {"train": [dataclasses.asdict(p) for p in split.train],
+                 "heldout": [dataclasses.asdict(p) for p in split.heldout], "abstain_train": abstain_qs,
+                 "unknown": unknown_questions(facts) if config.gate and config.decline_unknown else []}
+        (tmp / "phrasings.json").write_text(json.dumps(saved, indent=1))
         summary = None
         eval_s = 0.0
         if evaluate_after:
             t1 = time.perf_counter()
-            gate = Gate([p.text for p in split.train] + abstain_qs, facts.person) if config.gate else None
+            gate = make_gate(dataclasses.asdict(config), saved, facts.person)
             answerer = Answerer(model, tok, system=config.system_prompt, gate=gate)
             trained = sample_per_fact(split.train, config.eval_train_per_fact, config.seed)
             summary, results = evaluate(answerer, facts, trained, split.heldout, handwritten)
@@ -642,7 +649,8 @@ def _short(summary: dict | None) -> dict | None:
     """The manifest keeps the headline figures; eval.json keeps everything."""
     if summary is None:
         return None
-    return {k: summary[k] for k in ("train", "heldout", "handwritten", "probes", "red_flags") if k in summary} | {
+    keep = ("train", "heldout", "handwritten", "heldout_as_written", "handwritten_as_written", "probes", "red_flags")
+    return {k: summary[k] for k in keep if k in summary} | {
         "families": {k: round(v["accuracy"], 4) for k, v in summary["families"].items()}}
 
 
