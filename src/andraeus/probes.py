@@ -169,31 +169,34 @@ def _near_topic(a: str, b: str) -> bool:
     return noun(a) is not None and noun(a) == noun(b)
 
 
-def _subject(question: str) -> str | None:
-    """Who or what a fact names: "my dog" for "What is my dog's name?", "my best friend" for "Who is
-    my best friend?"; None for facts that name no one ("When is my birthday?")."""
-    p = parse(question)
+_NOT_THINGS = {"year", "day", "date", "month", "time", "city", "country", "town", "place"}
+
+
+def _subjects(fact: Fact) -> list[str]:
+    """Who or what a fact names: "my dog" and "Biscuit" for "What is my dog's name?" -> Biscuit, "my
+    best friend" for "Who is my best friend?", "my car" for "What car do I drive?"; none for facts
+    that name no one ("When is my birthday?")."""
+    p = parse(fact.question)
     m = re.fullmatch(r"(?i)(my .+?)'s name", p.topic or "")
-    if m:
-        return m.group(1)
-    return p.topic if p.wh == "who" and p.topic and p.topic.lower().startswith("my ") else None
+    if m or (p.wh == "who" and (p.topic or "").lower().startswith("my ")):
+        named = re.fullmatch(r"[A-Z][\w'-]*( [A-Z][\w'-]*)?", fact.answer)  # a name, not "hardware engineer"
+        return [m.group(1) if m else p.topic] + ([fact.answer] if named else [])
+    thing = re.fullmatch(r"(?:what|which) ([a-z]+)", p.wh)
+    return [f"my {thing.group(1)}"] if thing and thing.group(1) not in _NOT_THINGS else []
 
 
 def unknown_questions(facts: FactSet) -> list[str]:
     """Questions the facts leave unanswered, for the gate to decline: details of whoever the facts
-    name ("How old is my dog?"), near misses ("my aunt" beside a sister) and generic attributes,
-    less any that a fact asks and any that the built-in abstention probes ask (those stay a test)."""
+    name ("How old is my dog?", "When is Tomasz's birthday?"), near misses ("my aunt" beside a
+    sister) and generic attributes, less any that a fact asks and any that the built-in abstention
+    probes ask (those stay a test)."""
     data = yaml.safe_load(resources.files("andraeus").joinpath("data/unknown.yaml").read_text())
-    subjects = dict.fromkeys(s for f in facts if (s := _subject(f.question)))
+    subjects = dict.fromkeys(s for f in facts for s in _subjects(f))
     details = [t.replace("{x}", s) for s in subjects for t in data["details"]]
     near = [f.question for f in abstain_training_facts(facts)]
-    asked = [f.question for f in facts]
-    probes = [p.question for p in abstain_questions(facts)]
-    out = []
-    for q in dict.fromkeys(details + near + data["generic"]):
-        if not find_leaks(asked, [q]) and not find_leaks(probes, [q]) and not any(_same_topic(q, a) for a in asked):
-            out.append(q)
-    return out
+    taken = {normalise_question(q) for q in [*(f.question for f in facts), *(p.question for p in abstain_questions(facts))]}
+    return [q for q in dict.fromkeys(details + near + data["generic"])
+            if normalise_question(q) not in taken and not any(_same_topic(q, f.question) for f in facts)]
 
 
 def _same_topic(a: str, b: str) -> bool:
