@@ -179,3 +179,23 @@ def test_tiny_sweep_end_to_end_resumes_and_reports(tmp_path):
         run_sweep(FACTS, tmp_path, [1, 8], 2, base, match_steps=True, log=again.append)
     with pytest.raises(ValueError, match="config"):
         run_sweep(FACTS, tmp_path, [1, 6], 2, TrainConfig(**{**asdict(base), "epochs": 2}), log=again.append)
+
+
+def test_evaluate_also_reports_the_adapter_reading_questions_as_written(tiny, small_facts):
+    from andraeus.answer import Answerer
+    from andraeus.evaluate import evaluate
+    from andraeus.gate import Gate
+    from andraeus.variations import Phrasing
+
+    model, tok = tiny
+    trained = [Phrasing("dog", "What is my dog's name?", "formal")]
+    held = [Phrasing("dog", "whats my doggo called", "casual")]
+    gate = Gate([p.text for p in trained], "Maya", anchor=True)
+    answerer = Answerer(model, tok, max_new_tokens=3, gate=gate)
+    summary, results = evaluate(answerer, small_facts, trained, held, held)
+    assert [r.split for r in results] == ["train", "heldout", "handwritten", "heldout_as_written",
+                                          "handwritten_as_written"]
+    assert results[1].response == results[0].response  # anchored: asked as the trained phrasing
+    assert "heldout_as_written" in summary and answerer.gate is gate  # the gate is put back
+    answerer.gate = Gate([p.text for p in trained], "Maya")  # neither anchors nor declines: once is enough
+    assert [r.split for r in evaluate(answerer, small_facts, trained, held)[1]] == ["train", "heldout"]

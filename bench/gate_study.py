@@ -1,0 +1,99 @@
+"""The gate's anchoring and declines, against the adapter reading each question as written.
+
+For each adapter, on every hand-written held-out set and never-given set in examples/, three ways
+of answering the same questions with the same adapter:
+  served        the gate as shipped: anchoring to the nearest trained phrasing, declines on
+  anchoring     anchoring only (no declines)
+  as written    the gate routes, but the adapter reads the user's own words (the method alone)
+Each distinct text is answered once (greedy answers are deterministic), so the three cost little
+more than one. Held-out figures are the mean over facts (as `andraeus eval` prints them), on the
+questions each adapter kept (a question equal to one of its training phrasings is left out).
+The never-given pool is the current code's, so adapters trained before it existed can be studied.
+
+  .venv/bin/python bench/gate_study.py ADAPTER [ADAPTER ...] [--facts examples/facts.yaml]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+from pathlib import Path
+
+import yaml
+
+from andraeus.answer import Answerer
+from andraeus.evaluate import accuracy, score_responses
+from andraeus.facts import load_facts
+from andraeus.gate import Gate
+from andraeus.probes import DECLINE_ANSWER, abstain_questions, classify_abstention, general_questions, score_probe
+from andraeus.probes import unknown_questions
+from andraeus.variations import Phrasing, load_questions, without_leaks
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+HELD = sorted(EXAMPLES.glob("heldout_handwritten*.yaml"), key=lambda p: (len(p.name), p.name))
+NEVER = sorted(EXAMPLES.glob("never_given_handwritten*.yaml"), key=lambda p: (len(p.name), p.name))
+
+
+def label(path: Path, kind: str) -> str:
+    digits = "".join(c for c in path.stem if c.isdigit()) or "1"
+    return f"{kind}{digits}"
+
+
+def study(adapter: Path, facts) -> dict[str, dict[str, float]]:
+    saved = json.loads((adapter / "phrasings.json").read_text())
+    train = [Phrasing(p["fact_id"], p["text"], p["family"]) for p in saved["train"]]
+    texts = [p.text for p in train] + saved.get("abstain_train", [])
+    served = Gate(texts, facts.person, unknown=unknown_questions(facts), anchor=True)
+    gates = {"served": served, "anchoring": Gate(texts, facts.person, anchor=True), "as written": served.as_written()}
+    held = {"generated": [Phrasing(p["fact_id"], p["text"], p["family"]) for p in saved["heldout"]]}
+    held |= {label(p, "set"): list(without_leaks(train, load_questions(p, facts))[0]) for p in HELD}
+    never = {label(p, "never"): yaml.safe_load(p.read_text())["questions"] for p in NEVER}
+    never["never built-in"] = [p.question for p in abstain_questions(facts, saved.get("abstain_train", []))]
+    general = general_questions()
+    asked = [q.text for qs in held.values() for q in qs] + [q for qs in never.values() for q in qs]
+    asked += [p.question for p in general]
+    routes = {name: dict(zip(asked, g.route(asked))) for name, g in gates.items()}
+
+    answerer = Answerer.from_adapter(adapter, gate=None)
+    on = sorted({r.text for rs in routes.values() for r in rs.values() if r.to == "adapter"})
+    off = sorted({r.text for rs in routes.values() for r in rs.values() if r.to == "base"} | {p.question for p in general})
+    replies = {("adapter", t): a for t, a in zip(on, answerer.answer(on))}
+    replies |= {("base", t): a for t, a in zip(off, answerer.answer(off, use_adapter=False))}
+
+    def reply(route) -> str:
+        return DECLINE_ANSWER if route.to == "decline" else replies[(route.to, route.text)]
+
+    out: dict[str, dict[str, float]] = {}
+    for name, rs in routes.items():
+        row: dict[str, float] = {}
+        for set_name, qs in held.items():
+            row[set_name] = accuracy(score_responses(facts, qs, [reply(rs[q.text]) for q in qs], set_name))["accuracy"]
+        for set_name, qs in never.items():
+            classes = [classify_abstention(reply(rs[q]), facts) for q in qs]
+            row[f"{set_name} declined"] = classes.count("declined") / len(classes)
+            row[f"{set_name} confused"] = classes.count("confused") / len(classes)
+        base_ok = [score_probe(p, replies[("base", p.question)]) for p in general]
+        kept = sum(b and score_probe(p, reply(rs[p.question])) for p, b in zip(general, base_ok))
+        row["locality"] = kept / sum(base_ok)
+        out[name] = row
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("adapters", nargs="+", type=Path)
+    ap.add_argument("--facts", type=Path, default=EXAMPLES / "facts.yaml")
+    args = ap.parse_args()
+    facts = load_facts(args.facts)
+    runs = [study(a, facts) for a in args.adapters]
+    for way in runs[0]:
+        print(way)
+        for key in runs[0][way]:
+            values = [r[way][key] for r in runs]
+            per = " / ".join(f"{100 * v:.1f}" for v in values)
+            print(f"  {key:<24} {100 * statistics.mean(values):5.1f}%  [{per}]")
+
+
+if __name__ == "__main__":
+    main()
