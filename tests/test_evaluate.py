@@ -166,6 +166,8 @@ def test_tiny_sweep_end_to_end_resumes_and_reports(tmp_path):
     assert run_sweep(FACTS, tmp_path, [1, 6], 2, base, match_steps=True, log=again.append) == rows
     assert all("already done" in m for m in again)  # resumed: nothing retrained
     assert not (tmp_path / "cells" / "n6-s0-same-steps").exists()  # identical to n6 same-epochs: not run twice
+    cell = json.loads((tmp_path / "cells" / "n6-s0-same-epochs" / "manifest.json").read_text())
+    assert not cell["config"]["anchor"] and not cell["config"]["decline_unknown"]  # the adapter's own reading
     agg = aggregate(rows)
     assert {(a["mode"], a["count"]) for a in agg} == {(m, c) for m in ("same-epochs", "same-steps") for c in (1, 6)}
     assert all(len(a["per_seed"]) == 2 and a["ci95"][0] <= a["mean"] <= a["ci95"][1] for a in agg)

@@ -346,7 +346,7 @@ def test_unknown_questions_ask_details_of_what_the_facts_name_and_leave_out_the_
     from andraeus.probes import abstain_questions, unknown_questions
 
     pool = unknown_questions(small_facts)
-    assert "What breed is my dog?" in pool and "How old is my dog?" in pool
+    assert "What breed is my dog?" in pool and "How old is my dog?" in pool and "How old is Biscuit?" in pool
     asked = {f.question for f in small_facts} | {p.question for p in abstain_questions(small_facts)}
     assert not asked & set(pool)
     assert "What is my least favorite food?" not in unknown_questions(
