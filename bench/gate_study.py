@@ -56,8 +56,9 @@ def study(adapter: Path, facts) -> dict[str, dict[str, float]]:
     routes = {name: dict(zip(asked, g.route(asked))) for name, g in gates.items()}
 
     answerer = Answerer.from_adapter(adapter, gate=None)
-    on = sorted({r.text for rs in routes.values() for r in rs.values() if r.to == "adapter"})
-    off = sorted({r.text for rs in routes.values() for r in rs.values() if r.to == "base"} | {p.question for p in general})
+    sent = [r for rs in routes.values() for r in rs.values()]
+    on = sorted({r.text for r in sent if r.to == "adapter"})
+    off = sorted({r.text for r in sent if r.to == "base"} | {p.question for p in general})
     replies = {("adapter", t): a for t, a in zip(on, answerer.answer(on))}
     replies |= {("base", t): a for t, a in zip(off, answerer.answer(off, use_adapter=False))}
 

@@ -10,8 +10,8 @@ from typing import Sequence
 import torch
 
 from .gate import Gate
-from .probes import DECLINE_ANSWER
 from .models import load_model, pick_device
+from .probes import DECLINE_ANSWER
 from .prompts import encode_prompt
 
 MANIFEST = "manifest.json"

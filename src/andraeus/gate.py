@@ -51,7 +51,7 @@ NEAR_ENOUGH = 0.4  # cosine similarity a question with no "my" needs to a traine
 class Gate:
     """A question is about the person when it says so (`is_personal`), or, failing that, when its
     nearest neighbour by MiniLM embedding is one of the person's own questions (the training
-    phrasings) rather than a general one, and near enough: "bday?" or "what did we call the cat?" have no "my".
+    phrasings), near enough, rather than a general one: "bday?" or "what did we call the cat?".
 
     `unknown`: questions the facts never answer; a question about the person nearer one of them
     than any trained phrasing (by more than `margin`) is declined. `anchor`: the adapter is asked

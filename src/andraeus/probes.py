@@ -194,7 +194,8 @@ def unknown_questions(facts: FactSet) -> list[str]:
     subjects = dict.fromkeys(s for f in facts for s in _subjects(f))
     details = [t.replace("{x}", s) for s in subjects for t in data["details"]]
     near = [f.question for f in abstain_training_facts(facts)]
-    taken = {normalise_question(q) for q in [*(f.question for f in facts), *(p.question for p in abstain_questions(facts))]}
+    asked = [f.question for f in facts] + [p.question for p in abstain_questions(facts)]
+    taken = {normalise_question(q) for q in asked}
     return [q for q in dict.fromkeys(details + near + data["generic"])
             if normalise_question(q) not in taken and not any(_same_topic(q, f.question) for f in facts)]
 
