@@ -361,3 +361,15 @@ def test_gate_reads_the_persons_name_as_i():
     assert in_own_voice("Where does Maya live? What is Maya's dog called?", "Maya") == \
         "Where does I live? What is my dog called?"
     assert in_own_voice("Is Mayan art old?", "Maya") == "Is Mayan art old?"
+
+
+def test_a_prompt_asked_twice_is_generated_once(tiny):
+    model, tok = tiny
+    answerer = Answerer(model, tok, max_new_tokens=4)
+    calls: list[int] = []
+    generate = answerer._generate
+    answerer._generate = lambda prompts: calls.append(len(prompts)) or generate(prompts)
+    ticks: list[int] = []
+    answers = answerer.answer(["What is my dog's name?", "hi", "What is my dog's name?"], progress=ticks.append)
+    assert sum(calls) == 2 and sum(ticks) == 3  # two distinct prompts generated; progress counts all three
+    assert answers[0] == answers[2] == answerer.answer(["What is my dog's name?"])[0]

@@ -108,9 +108,13 @@ class Answerer:
     def _answer_scored(self, questions: Sequence[str], use_adapter: bool, progress,
                        systems: Sequence[str | None] | None) -> list[tuple[str, float]]:
         """Similar lengths are batched together (less padding), and long prompts in smaller batches
-        (at most `max_batch_tokens` prompt tokens a batch)."""
+        (at most `max_batch_tokens` prompt tokens a batch). A prompt asked more than once is generated
+        once: greedy decoding gives it the same answer (anchoring sends many wordings to one phrasing)."""
         encoded = self.prompts(questions, systems)
-        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
+        first: dict[tuple[int, ...], int] = {}
+        for i, e in enumerate(encoded):
+            first.setdefault(tuple(e), i)
+        order = sorted(first.values(), key=lambda i: len(encoded[i]))
         answers: list[tuple[str, float]] = [("", 0.0)] * len(encoded)
         adapter_off = (
             self.model.disable_adapter() if not use_adapter and hasattr(self.model, "disable_adapter") else nullcontext()
@@ -126,7 +130,9 @@ class Answerer:
                 if progress:
                     progress(len(batch))
                 start += size
-        return answers
+        if progress and len(order) < len(encoded):
+            progress(len(encoded) - len(order))
+        return [answers[first[tuple(e)]] for e in encoded]
 
     def _generate(self, prompts: list[list[int]]) -> list[tuple[str, float]]:
         pad, eos = self.tokenizer.pad_token_id, self.tokenizer.eos_token_id
