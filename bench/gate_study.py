@@ -53,7 +53,10 @@ def study(adapter: Path, facts) -> dict[str, dict[str, float]]:
     general = general_questions()
     asked = [q.text for qs in held.values() for q in qs] + [q for qs in never.values() for q in qs]
     asked += [p.question for p in general]
-    routes = {name: dict(zip(asked, g.route(asked))) for name, g in gates.items()}
+    builtin = never["never built-in"]
+    routes = {}
+    for name, g in gates.items():  # the pool holds the built-in probes: they are asked of a gate without them
+        routes[name] = dict(zip(asked, g.route(asked))) | dict(zip(builtin, g.leaving_out(builtin).route(builtin)))
 
     answerer = Answerer.from_adapter(adapter, gate=None)
     sent = [r for rs in routes.values() for r in rs.values()]

@@ -342,15 +342,28 @@ def test_gate_declines_a_question_nearer_a_never_given_one():
     assert all(r.to == "adapter" for r in wide.route(["Which breed is my dog?"]))
 
 
-def test_unknown_questions_ask_details_of_what_the_facts_name_and_leave_out_the_facts_and_probes(small_facts):
+def test_unknown_questions_ask_details_of_what_the_facts_name_but_never_the_facts(small_facts):
     from andraeus.probes import abstain_questions, unknown_questions
 
     pool = unknown_questions(small_facts)
     assert "What breed is my dog?" in pool and "How old is my dog?" in pool and "How old is Biscuit?" in pool
-    asked = {f.question for f in small_facts} | {p.question for p in abstain_questions(small_facts)}
-    assert not asked & set(pool)
-    assert "What is my least favorite food?" not in unknown_questions(
-        FactSet((Fact("food", "What is my favorite food?", "rice"),), person="Maya"))  # a built-in probe's question
+    assert not {f.question for f in small_facts} & set(pool)
+    assert {p.question for p in abstain_questions(small_facts)} <= set(pool)  # the probes' near misses too
+    food = FactSet((Fact("food", "What is my favorite food?", "rice"),), person="Maya")
+    assert "What is my least favorite food?" in unknown_questions(food)
+    movie = FactSet((Fact("movie", "What's my favorite movie?", "Alien"),), person="Maya")
+    assert not [q for q in unknown_questions(movie) if "movie" in q]  # a generic one that the facts give
+
+
+def test_gate_leaving_out_questions_no_longer_declines_them():
+    from andraeus.gate import Gate
+
+    trained = ["What is my dog's name?", "What do I call my dog?"]
+    gate = Gate(trained, person="Maya", unknown=["What breed is my dog?", "What is my blood type?"], anchor=True)
+    assert gate.route(["What breed is my dog?"])[0].to == "decline"
+    without = gate.leaving_out(["what breed is my dog"])
+    assert without.unknown == ["What is my blood type?"] and without.route(["What breed is my dog?"])[0].to == "adapter"
+    assert without.route(["What's my blood type?"])[0].to == "decline"
 
 
 

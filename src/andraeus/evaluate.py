@@ -187,8 +187,13 @@ def probe_report(answerer: Answerer, facts: FactSet, exclude_abstain: Sequence[s
     kept = sum(b and t for b, t in zip(base_ok, tuned_ok))
     kept_forced = sum(b and t for b, t in zip(base_ok, forced_ok))
 
-    abstention = _abstention(answerer, facts, [p.question for p in abstain_questions(facts, exclude_abstain)],
-                             "abstain", rows)
+    builtin = [p.question for p in abstain_questions(facts, exclude_abstain)]
+    if gate:  # its never-given pool holds these questions: measure it without them
+        answerer.gate = gate.leaving_out(builtin)
+    try:
+        abstention = _abstention(answerer, facts, builtin, "abstain", rows)
+    finally:
+        answerer.gate = gate
     yours = _abstention(answerer, facts, never_given, "abstain_yours", rows) if never_given else None
 
     reversal = reversal_questions(facts)

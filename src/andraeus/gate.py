@@ -11,6 +11,8 @@ from typing import Sequence
 
 import yaml
 
+from .facts import normalise_question
+
 _FIRST_PERSON = re.compile(r"\b(i|me|my|mine|myself|i'm|im|i've|i'd|i'll)\b", re.IGNORECASE)
 
 
@@ -80,11 +82,22 @@ class Gate:
     def as_written(self) -> "Gate":
         """The same routing without anchoring or declining: the adapter reads the user's own words
         (what the question variation method itself reaches)."""
-        plain = Gate(self.personal, self.person, self.general)
-        if "_embedder" in self.__dict__:  # reuse the embeddings already computed
-            model, (mine, general, _) = self._embedder
-            plain.__dict__["_embedder"] = (model, (mine, general, None))
-        return plain
+        return self._variant(anchor=False, keep=[])
+
+    def leaving_out(self, questions: Sequence[str]) -> "Gate":
+        """The same gate with these questions taken out of its never-given pool: asking them then
+        measures how it declines questions it does not hold (the built-in abstention probes)."""
+        drop = {normalise_question(q) for q in questions}
+        return self._variant(self.anchor, [i for i, q in enumerate(self.unknown) if normalise_question(q) not in drop])
+
+    def _variant(self, anchor: bool, keep: list[int]) -> "Gate":
+        """A copy that anchors or not and keeps these never-given questions, reusing the embeddings."""
+        gate = Gate(self.personal, self.person, self.general, [self.unknown[i] for i in keep], anchor, self.margin,
+                    self.anchor_floor)
+        if "_embedder" in self.__dict__:
+            model, (mine, general, unknown) = self._embedder
+            gate.__dict__["_embedder"] = (model, (mine, general, unknown[keep] if keep else None))
+        return gate
 
     def route(self, questions: Sequence[str]) -> list[Route]:
         """Each question's route, in order."""

@@ -187,15 +187,14 @@ def _subjects(fact: Fact) -> list[str]:
 
 def unknown_questions(facts: FactSet) -> list[str]:
     """Questions the facts leave unanswered, for the gate to decline: details of whoever the facts
-    name ("How old is my dog?", "When is Tomasz's birthday?"), near misses ("my aunt" beside a
-    sister) and generic attributes, less any that a fact asks and any that the built-in abstention
-    probes ask (those stay a test)."""
+    name ("How old is my dog?", "When is Tomasz's birthday?"), near misses ("my brother" beside a
+    sister, "my aunt"), then generic attributes; less any that a fact asks. The built-in abstention
+    probes are among them: they are measured with the gate's `leaving_out` them."""
     data = yaml.safe_load(resources.files("andraeus").joinpath("data/unknown.yaml").read_text())
     subjects = dict.fromkeys(s for f in facts for s in _subjects(f))
     details = [t.replace("{x}", s) for s in subjects for t in data["details"]]
-    near = [f.question for f in abstain_training_facts(facts)]
-    asked = [f.question for f in facts] + [p.question for p in abstain_questions(facts)]
-    taken = {normalise_question(q) for q in asked}
+    near = [p.question for p in abstain_questions(facts)] + [f.question for f in abstain_training_facts(facts)]
+    taken = {normalise_question(f.question) for f in facts}
     return [q for q in dict.fromkeys(details + near + data["generic"])
             if normalise_question(q) not in taken and not any(_same_topic(q, f.question) for f in facts)]
 
