@@ -33,3 +33,5 @@ def test_default_model_learns_facts_it_never_saw_phrased_this_way(tmp_path):
     base_acc = sum(r.correct for r in base) / len(base)
     assert base_acc <= 0.25, base_acc
     assert heldout["accuracy"] >= 0.7, manifest["eval"]
+    # and the adapter itself, reading each held-out question as written (no anchoring by the gate)
+    assert manifest["eval"]["heldout_as_written"]["accuracy"] >= 0.7, manifest["eval"]
