@@ -10,7 +10,7 @@ more than one. Held-out figures are the mean over facts (as `andraeus eval` prin
 questions each adapter kept (a question equal to one of its training phrasings is left out).
 The never-given pool is the current code's, so adapters trained before it existed can be studied.
 
-  .venv/bin/python bench/gate_study.py ADAPTER [ADAPTER ...] [--facts examples/facts.yaml]
+  .venv/bin/python bench/gate_study.py ADAPTER [ADAPTER ...] [--facts examples/facts.yaml] [--margin M]
 """
 
 from __future__ import annotations
@@ -40,11 +40,11 @@ def label(path: Path, kind: str) -> str:
     return f"{kind}{digits}"
 
 
-def study(adapter: Path, facts) -> dict[str, dict[str, float]]:
+def study(adapter: Path, facts, margin: float) -> dict[str, dict[str, float]]:
     saved = json.loads((adapter / "phrasings.json").read_text())
     train = [Phrasing(p["fact_id"], p["text"], p["family"]) for p in saved["train"]]
     texts = [p.text for p in train] + saved.get("abstain_train", [])
-    served = Gate(texts, facts.person, unknown=unknown_questions(facts), anchor=True)
+    served = Gate(texts, facts.person, unknown=unknown_questions(facts), anchor=True, margin=margin)
     gates = {"served": served, "anchoring": Gate(texts, facts.person, anchor=True), "as written": served.as_written()}
     held = {"generated": [Phrasing(p["fact_id"], p["text"], p["family"]) for p in saved["heldout"]]}
     held |= {label(p, "set"): list(without_leaks(train, load_questions(p, facts))[0]) for p in HELD}
@@ -88,9 +88,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("adapters", nargs="+", type=Path)
     ap.add_argument("--facts", type=Path, default=EXAMPLES / "facts.yaml")
+    ap.add_argument("--margin", type=float, default=Gate([]).margin,
+                    help="how much nearer a never-given question must be to decline (default: the gate's)")
     args = ap.parse_args()
     facts = load_facts(args.facts)
-    runs = [study(a, facts) for a in args.adapters]
+    runs = [study(a, facts, args.margin) for a in args.adapters]
     for way in runs[0]:
         print(way)
         for key in runs[0][way]:
