@@ -313,8 +313,8 @@ def test_gate_finds_personal_questions_without_a_first_person_word():
     gate = Gate(["What is my favorite food?", "Tell me my favourite dish.", "When is my birthday?",
                  "What is my cat's name?"], person="Maya")
     questions = ["fav food?", "What did we end up calling the cat?", "What is the capital of France?",
-                 "Who painted the Mona Lisa?", "Where do I work?"]
-    assert [r.to for r in gate.route(questions)] == ["adapter", "adapter", "base", "base", "adapter"]
+                 "Who painted the Mona Lisa?", "When's my birthday?", "Tell me a joke."]
+    assert [r.to for r in gate.route(questions)] == ["adapter", "adapter", "base", "base", "adapter", "base"]
     assert [r.text for r in gate.route(questions)] == questions  # no anchoring: the user's own words
     assert Gate([], person="Maya").route(["fav food?"])[0].to == "base"  # nothing to compare with: words only
 
@@ -326,7 +326,7 @@ def test_gate_anchors_a_rewording_to_its_nearest_trained_phrasing():
     gate = Gate(trained, person="Maya", anchor=True)
     routes = gate.route(["What did we end up calling the cat?", "bday?", "Tell me a joke."])
     assert [r.text for r in routes[:2]] == ["What is my cat's name?", "When is my birthday?"]
-    assert routes[2] == type(routes[2])("adapter", "Tell me a joke.")  # reads like a general request: as written
+    assert routes[2] == type(routes[2])("base", "Tell me a joke.")  # says "me" but reads like a general request
     assert [r.text for r in gate.as_written().route(["bday?"])] == ["bday?"]
 
 

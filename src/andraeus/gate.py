@@ -55,8 +55,9 @@ class Gate:
     nearest neighbour by MiniLM embedding is one of the person's own questions (the training
     phrasings), near enough, rather than a general one: "bday?" or "what did we call the cat?".
 
-    `unknown`: questions the facts never answer; a question about the person nearer one of them
-    than any trained phrasing (by more than `margin`) is declined. `anchor`: the adapter is asked
+    A question that says "me" but is nearest a general question or request ("Tell me a joke.") goes
+    to the base model too. `unknown`: questions the facts never answer; a question about the person
+    nearer one of them than any trained phrasing (by more than `margin`) is declined. `anchor`: the adapter is asked
     the nearest trained phrasing instead of the user's words, when that phrasing is at least
     `anchor_floor` similar (an unrelated remark is asked as written)."""
 
@@ -102,10 +103,10 @@ class Gate:
     def route(self, questions: Sequence[str]) -> list[Route]:
         """Each question's route, in order."""
         said = [is_personal(q, self.person) for q in questions]
+        if not questions:
+            return []
         if not self.personal:  # nothing to compare with: words only
             return [Route("adapter" if s else "base", q) for q, s in zip(questions, said)]
-        if all(said) and not (self.anchor or self.unknown):
-            return [Route("adapter", q) for q in questions]
         model, (mine, general, unknown) = self._embedder
         q = model.encode([in_own_voice(x, self.person) for x in questions], normalize_embeddings=True,
                          convert_to_tensor=True)
@@ -114,10 +115,9 @@ class Gate:
         to_unknown = (q @ unknown.T).max(1).values if unknown is not None else None
         out = []
         for i, question in enumerate(questions):
-            if not (said[i] or (near[i] > to_general[i] and near[i] >= NEAR_ENOUGH)):
-                out.append(Route("base", question))
-            elif to_general[i] >= near[i] and (to_unknown is None or to_general[i] >= to_unknown[i]):
-                out.append(Route("adapter", question))  # says "me" but reads like a general request
+            general_like = to_general[i] >= near[i] and (to_unknown is None or to_general[i] >= to_unknown[i])
+            if not (said[i] or (near[i] > to_general[i] and near[i] >= NEAR_ENOUGH)) or general_like:
+                out.append(Route("base", question))  # not about the person, or says "me" but asks for a joke
             elif to_unknown is not None and to_unknown[i] > near[i] + self.margin:
                 out.append(Route("decline", question))
             elif self.anchor and near[i] >= self.anchor_floor:
