@@ -57,9 +57,9 @@ class Gate:
 
     A question that says "me" but is nearest a general question or request ("Tell me a joke.") goes
     to the base model too. `unknown`: questions the facts never answer; a question about the person
-    nearer one of them than any trained phrasing (by more than `margin`) is declined. `anchor`: the adapter is asked
-    the nearest trained phrasing instead of the user's words, when that phrasing is at least
-    `anchor_floor` similar (an unrelated remark is asked as written)."""
+    nearer one of them than any trained phrasing (by more than `margin`) is declined. `anchor`: the
+    adapter is asked the nearest trained phrasing instead of the user's words, when that phrasing is
+    at least `anchor_floor` similar (an unrelated remark is asked as written)."""
 
     def __init__(self, personal: Sequence[str], person: str | None = None, general: Sequence[str] | None = None,
                  unknown: Sequence[str] = (), anchor: bool = False, margin: float = 0.1, anchor_floor: float = 0.3):
@@ -102,9 +102,9 @@ class Gate:
 
     def route(self, questions: Sequence[str]) -> list[Route]:
         """Each question's route, in order."""
-        said = [is_personal(q, self.person) for q in questions]
         if not questions:
             return []
+        said = [is_personal(q, self.person) for q in questions]
         if not self.personal:  # nothing to compare with: words only
             return [Route("adapter" if s else "base", q) for q, s in zip(questions, said)]
         model, (mine, general, unknown) = self._embedder
