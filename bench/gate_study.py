@@ -3,6 +3,7 @@
 For each adapter, on every hand-written held-out set and never-given set in examples/, three ways
 of answering the same questions with the same adapter:
   served        the gate as shipped: anchoring to the nearest trained phrasing, declines on
+  no contrast words   the same without the contrast words (data/contrasts.yaml): nearness alone
   anchoring     anchoring only (no declines)
   as written    the gate routes, but the adapter reads the user's own words (the method alone)
 Each distinct text is answered once (greedy answers are deterministic), so the three cost little
@@ -44,8 +45,11 @@ def study(adapter: Path, facts, margin: float) -> dict[str, dict[str, float]]:
     saved = json.loads((adapter / "phrasings.json").read_text())
     train = [Phrasing(p["fact_id"], p["text"], p["family"]) for p in saved["train"]]
     texts = [p.text for p in train] + saved.get("abstain_train", [])
-    served = Gate(texts, facts.person, unknown=unknown_questions(facts), anchor=True, margin=margin)
-    gates = {"served": served, "anchoring": Gate(texts, facts.person, anchor=True), "as written": served.as_written()}
+    ids = [p.fact_id for p in train] + [None] * len(saved.get("abstain_train", []))
+    served = Gate(texts, facts.person, unknown=unknown_questions(facts), anchor=True, margin=margin, fact_ids=ids)
+    gates = {"served": served,
+             "no contrast words": Gate(texts, facts.person, unknown=served.unknown, anchor=True, margin=margin),
+             "anchoring": Gate(texts, facts.person, anchor=True), "as written": served.as_written()}
     held = {"generated": [Phrasing(p["fact_id"], p["text"], p["family"]) for p in saved["heldout"]]}
     held |= {label(p, "set"): list(without_leaks(train, load_questions(p, facts))[0]) for p in HELD}
     never = {label(p, "never"): yaml.safe_load(p.read_text())["questions"] for p in NEVER}

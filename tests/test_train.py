@@ -307,41 +307,6 @@ def test_abstain_examples_phrase_each_never_given_question_several_ways(tiny, sm
     assert all(tok.decode(e.answer_ids).startswith(DECLINE_ANSWER) for e in examples)
 
 
-def test_gate_finds_personal_questions_without_a_first_person_word():
-    from andraeus.gate import Gate
-
-    gate = Gate(["What is my favorite food?", "Tell me my favourite dish.", "When is my birthday?",
-                 "What is my cat's name?"], person="Maya")
-    questions = ["fav food?", "What did we end up calling the cat?", "What is the capital of France?",
-                 "Who painted the Mona Lisa?", "When's my birthday?", "Tell me a joke."]
-    assert [r.to for r in gate.route(questions)] == ["adapter", "adapter", "base", "base", "adapter", "base"]
-    assert [r.text for r in gate.route(questions)] == questions  # no anchoring: the user's own words
-    assert Gate([], person="Maya").route(["fav food?"])[0].to == "base"  # nothing to compare with: words only
-
-
-def test_gate_anchors_a_rewording_to_its_nearest_trained_phrasing():
-    from andraeus.gate import Gate
-
-    trained = ["What is my favorite food?", "When is my birthday?", "What is my cat's name?"]
-    gate = Gate(trained, person="Maya", anchor=True)
-    routes = gate.route(["What did we end up calling the cat?", "bday?", "Tell me a joke."])
-    assert [r.text for r in routes[:2]] == ["What is my cat's name?", "When is my birthday?"]
-    assert routes[2] == type(routes[2])("base", "Tell me a joke.")  # says "me" but reads like a general request
-    assert [r.text for r in gate.as_written().route(["bday?"])] == ["bday?"]
-
-
-def test_gate_declines_a_question_nearer_a_never_given_one():
-    from andraeus.gate import Gate
-
-    trained = ["What is my dog's name?", "What do I call my dog?", "When is my birthday?"]
-    unknown = ["What breed is my dog?", "When is my sister's birthday?"]
-    gate = Gate(trained, person="Maya", unknown=unknown, anchor=True)
-    routes = gate.route(["Which breed is my dog?", "when's my sister's bday", "What's my dog called?"])
-    assert [r.to for r in routes] == ["decline", "decline", "adapter"]
-    wide = Gate(trained, person="Maya", unknown=unknown, margin=1.0)  # a margin no similarity can clear
-    assert all(r.to == "adapter" for r in wide.route(["Which breed is my dog?"]))
-
-
 def test_unknown_questions_ask_details_of_what_the_facts_name_but_never_the_facts(small_facts):
     from andraeus.probes import abstain_questions, unknown_questions
 
@@ -353,27 +318,6 @@ def test_unknown_questions_ask_details_of_what_the_facts_name_but_never_the_fact
     assert "What is my least favorite food?" in unknown_questions(food)
     movie = FactSet((Fact("movie", "What's my favorite movie?", "Alien"),), person="Maya")
     assert not [q for q in unknown_questions(movie) if "movie" in q]  # a generic one that the facts give
-
-
-def test_gate_leaving_out_questions_no_longer_declines_them():
-    from andraeus.gate import Gate
-
-    trained = ["What is my dog's name?", "What do I call my dog?"]
-    gate = Gate(trained, person="Maya", unknown=["What breed is my dog?", "What is my blood type?"], anchor=True)
-    assert gate.route(["What breed is my dog?"])[0].to == "decline"
-    without = gate.leaving_out(["what breed is my dog"])
-    assert without.unknown == ["What is my blood type?"] and without.route(["What breed is my dog?"])[0].to == "adapter"
-    assert without.route(["What's my blood type?"])[0].to == "decline"
-
-
-
-
-def test_gate_reads_the_persons_name_as_i():
-    from andraeus.gate import in_own_voice
-
-    assert in_own_voice("Where does Maya live? What is Maya's dog called?", "Maya") == \
-        "Where does I live? What is my dog called?"
-    assert in_own_voice("Is Mayan art old?", "Maya") == "Is Mayan art old?"
 
 
 def test_a_prompt_asked_twice_is_generated_once(tiny):

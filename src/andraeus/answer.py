@@ -32,8 +32,9 @@ def make_gate(config: dict, saved: dict, person: str | None) -> Gate | None:
     """The gate an adapter answers with: its training config and its phrasings.json."""
     if not config.get("gate", False):
         return None
-    return Gate([p["text"] for p in saved["train"]] + saved.get("abstain_train", []), person,
-                unknown=saved.get("unknown", []), anchor=config.get("anchor", False))
+    abstain = saved.get("abstain_train", [])
+    return Gate([p["text"] for p in saved["train"]] + abstain, person, unknown=saved.get("unknown", []),
+                anchor=config.get("anchor", False), fact_ids=[p["fact_id"] for p in saved["train"]] + [None] * len(abstain))
 
 
 class Answerer:

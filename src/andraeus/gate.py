@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from importlib import resources
 from typing import Sequence
 
@@ -39,6 +39,46 @@ def general_pool() -> list[str]:
     return [q for name in ("replay.yaml", "requests.yaml") for q in yaml.safe_load(data.joinpath(name).read_text())]
 
 
+def _contrast_data() -> dict:
+    return yaml.safe_load(resources.files("andraeus").joinpath("data", "contrasts.yaml").read_text())
+
+
+@cache
+def _defaults() -> frozenset[tuple[str, int]]:
+    """The concepts a fact is taken to name when its phrasings name none of their group."""
+    return frozenset(_contrast_data().get("defaults", {}).items())
+
+
+@cache
+def _lexicon() -> list[tuple[re.Pattern, tuple[str, int]]]:
+    """Each word of data/contrasts.yaml as a pattern and its (group, concept), longest words first."""
+    data = _contrast_data()
+    owned = set(data.pop("owned", []))
+    data.pop("defaults", None)
+    words = [(w.lower(), (group, i)) for group, kinds in data.items() for i, ws in enumerate(kinds) for w in ws]
+    words.sort(key=lambda w: -len(w[0]))
+    lead = {True: r"\b(?:my|our)\s+(?:[a-z]+\s+)?", False: r"(?<![\w-])"}
+    return [(re.compile(rf"{lead[c[0] in owned]}{re.escape(w)}(?:s|es)?(?![\w-])", re.IGNORECASE), c)
+            for w, c in words]
+
+
+def concepts(text: str) -> frozenset[tuple[str, int]]:
+    """The contrast concepts a text names, as (group, index): "my mom's name" names a person and a name."""
+    text = text.replace("\u2019", "'")
+    found = set()
+    for pattern, concept in _lexicon():
+        text, n = pattern.subn(" ", text)  # a word matched is gone: "best friend" is not also "friend"
+        if n:
+            found.add(concept)
+    return frozenset(found)
+
+
+def conflicts(fact: frozenset, question: frozenset) -> set[str]:
+    """The groups in which a fact whose phrasings name `fact` fails a question naming `question`: both
+    name concepts of the group but share none ("my mom" asked, only "my sister" given)."""
+    return {g for g, _ in question if (given := {c for c in fact if c[0] == g}) and not given & question}
+
+
 @dataclass(frozen=True)
 class Route:
     """Where one question goes, and the words the model is asked in."""
@@ -59,11 +99,19 @@ class Gate:
     to the base model too. `unknown`: questions the facts never answer; a question about the person
     nearer one of them than any trained phrasing (by more than `margin`) is declined. `anchor`: the
     adapter is asked the nearest trained phrasing instead of the user's words, when that phrasing is
-    at least `anchor_floor` similar (an unrelated remark is asked as written)."""
+    at least `anchor_floor` similar (an unrelated remark is asked as written).
+
+    `fact_ids`: the fact each trained phrasing answers. When the gate declines, a fact that the
+    question's contrast words rule out (`contradicts`: "my mom" against a fact about "my sister") is
+    passed over for the nearest one they allow, if that is within `slack` of the nearest; if none
+    is, the question is declined."""
 
     def __init__(self, personal: Sequence[str], person: str | None = None, general: Sequence[str] | None = None,
-                 unknown: Sequence[str] = (), anchor: bool = False, margin: float = 0.1, anchor_floor: float = 0.3):
+                 unknown: Sequence[str] = (), anchor: bool = False, margin: float = 0.1, anchor_floor: float = 0.3,
+                 fact_ids: Sequence[str | None] | None = None, slack: float = 0.05):
         self.personal = list(personal)
+        self.fact_ids = list(fact_ids) if fact_ids is not None else None
+        self.slack = slack
         self.person = person
         self.general = list(general) if general is not None else general_pool()
         self.unknown = list(unknown)
@@ -80,6 +128,33 @@ class Gate:
                  for p in (self.personal, self.general, self.unknown)]
         return model, pools
 
+    @cached_property
+    def _given(self) -> list[frozenset]:
+        """Each trained phrasing's contrast concepts: all that its fact's phrasings name."""
+        ids = self.fact_ids or [None] * len(self.personal)
+        keys = [f if f is not None else f"phrasing:{t}" for f, t in zip(ids, self.personal)]
+        union: dict[str, frozenset] = {}
+        for key, text in zip(keys, self.personal):
+            union[key] = union.get(key, frozenset()) | concepts(text)
+        for key, named in union.items():
+            union[key] = named | {c for c in _defaults() if c[0] not in {g for g, _ in named}}
+        return [union[k] for k in keys]
+
+    def _allowed(self, question: str, similar, near: float) -> int | None:
+        """The nearest trained phrasing, unless the question's contrast words rule its fact out; then the
+        nearest within `slack` whose fact names what the question names there, or None."""
+        asked = concepts(in_own_voice(question, self.person))
+        first, *rest = similar.argsort(descending=True).tolist()
+        groups = conflicts(self._given[first], asked)
+        if not groups:
+            return first
+        for j in rest:
+            if similar[j] < near - self.slack:
+                break
+            if not conflicts(self._given[j], asked) and all(g in {h for h, _ in self._given[j] & asked} for g in groups):
+                return j
+        return None
+
     def as_written(self) -> "Gate":
         """The same routing without anchoring or declining: the adapter reads the user's own words
         (what the question variation method itself reaches)."""
@@ -94,7 +169,7 @@ class Gate:
     def _variant(self, anchor: bool, keep: list[int]) -> "Gate":
         """A copy that anchors or not and keeps these never-given questions, reusing the embeddings."""
         gate = Gate(self.personal, self.person, self.general, [self.unknown[i] for i in keep], anchor, self.margin,
-                    self.anchor_floor)
+                    self.anchor_floor, self.fact_ids, self.slack)
         if "_embedder" in self.__dict__:
             model, (mine, general, unknown) = self._embedder
             gate.__dict__["_embedder"] = (model, (mine, general, unknown[keep] if keep else None))
@@ -110,7 +185,8 @@ class Gate:
         model, (mine, general, unknown) = self._embedder
         q = model.encode([in_own_voice(x, self.person) for x in questions], normalize_embeddings=True,
                          convert_to_tensor=True)
-        near, which = (q @ mine.T).max(1)
+        similar = q @ mine.T
+        near, which = similar.max(1)
         to_general = (q @ general.T).max(1).values
         to_unknown = (q @ unknown.T).max(1).values if unknown is not None else None
         out = []
@@ -120,8 +196,11 @@ class Gate:
                 out.append(Route("base", question))  # not about the person, or says "me" but asks for a joke
             elif to_unknown is not None and to_unknown[i] > near[i] + self.margin:
                 out.append(Route("decline", question))
-            elif self.anchor and near[i] >= self.anchor_floor:
-                out.append(Route("adapter", self.personal[int(which[i])]))
+            elif (best := int(which[i]) if self.fact_ids is None or to_unknown is None
+                  else self._allowed(question, similar[i], float(near[i]))) is None:
+                out.append(Route("decline", question))  # the contrast words rule out every near fact
+            elif self.anchor and similar[i, best] >= self.anchor_floor:
+                out.append(Route("adapter", self.personal[best]))
             else:
                 out.append(Route("adapter", question))
         return out
