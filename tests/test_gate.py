@@ -53,7 +53,7 @@ def test_contrast_words_name_concepts_a_question_or_phrasing_is_about():
     mom, sister = concepts("whats my moms name"), concepts("What is my sister's name?")
     assert mom & sister == {("attributes", 0)} and len(mom) == len(sister) == 2  # both a name, of different people
     assert concepts("What's the name of the girl who grew up as my parents' other daughter?") == concepts("name")
-    assert concepts("Who is my best friend?") == concepts("my bestie")  # "best friend" is not also "friend"
+    assert concepts("What is my best friend called?") == concepts("my bestie's name")  # not also "friend"
     assert concepts("Please state what my car is.") == concepts("car")  # the verb "state" is not a place
     assert concepts("Which neighborhood of Portland do I live in?") != concepts("Which city do I live in?")
 
@@ -100,3 +100,12 @@ def test_an_adapters_gate_knows_which_fact_each_trained_phrasing_answers():
     gate = make_gate({"gate": True, "anchor": True}, saved, "Maya")
     assert gate.personal == ["What is my dog's name?", "What is my horse's name?"] and gate.fact_ids == ["dog", None]
     assert make_gate({"gate": False}, saved, "Maya") is None
+
+
+def test_question_words_tell_when_from_where_and_which_year():
+    trained = ["When is my wedding anniversary?", "When did we get married?", "What is my dog's name?"]
+    gate = Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True,
+                fact_ids=["anniversary", "anniversary", "dog"])
+    routes = gate.route(["Where did we get married?", "What year did we get married?", "When's our anniversary?",
+                         "Where's my dog's name tag from?"])
+    assert [r.to for r in routes] == ["decline", "decline", "adapter", "adapter"]  # the dog's fact names no question word

@@ -108,7 +108,7 @@ class Gate:
 
     def __init__(self, personal: Sequence[str], person: str | None = None, general: Sequence[str] | None = None,
                  unknown: Sequence[str] = (), anchor: bool = False, margin: float = 0.1, anchor_floor: float = 0.3,
-                 fact_ids: Sequence[str | None] | None = None, slack: float = 0.05):
+                 fact_ids: Sequence[str | None] | None = None, slack: float = 0.1):
         self.personal = list(personal)
         self.fact_ids = list(fact_ids) if fact_ids is not None else None
         self.slack = slack
