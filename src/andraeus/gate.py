@@ -102,9 +102,9 @@ class Gate:
     at least `anchor_floor` similar (an unrelated remark is asked as written).
 
     `fact_ids`: the fact each trained phrasing answers. When the gate declines, a fact that the
-    question's contrast words rule out (`contradicts`: "my mom" against a fact about "my sister") is
+    question's contrast words rule out (`conflicts`: "my mom" against a fact about "my sister") is
     passed over for the nearest one they allow, if that is within `slack` of the nearest; if none
-    is, the question is declined."""
+    is, the question is declined. Never-given questions the words rule out do not count as near."""
 
     def __init__(self, personal: Sequence[str], person: str | None = None, general: Sequence[str] | None = None,
                  unknown: Sequence[str] = (), anchor: bool = False, margin: float = 0.1, anchor_floor: float = 0.3,
@@ -140,10 +140,13 @@ class Gate:
             union[key] = named | {c for c in _defaults() if c[0] not in {g for g, _ in named}}
         return [union[k] for k in keys]
 
-    def _allowed(self, question: str, similar, near: float) -> int | None:
-        """The nearest trained phrasing, unless the question's contrast words rule its fact out; then the
-        nearest within `slack` whose fact names what the question names there, or None."""
-        asked = concepts(in_own_voice(question, self.person))
+    @cached_property
+    def _unknown_concepts(self) -> list[frozenset]:
+        return [concepts(u) for u in self.unknown]
+
+    def _allowed(self, asked: frozenset, similar, near: float) -> int | None:
+        """The nearest trained phrasing, unless the question's contrast words (`asked`) rule its fact out;
+        then the nearest within `slack` whose fact names what the question names there, or None."""
         first, *rest = similar.argsort(descending=True).tolist()
         groups = conflicts(self._given[first], asked)
         if not groups:
@@ -188,7 +191,14 @@ class Gate:
         similar = q @ mine.T
         near, which = similar.max(1)
         to_general = (q @ general.T).max(1).values
-        to_unknown = (q @ unknown.T).max(1).values if unknown is not None else None
+        contrast = self.fact_ids is not None and unknown is not None
+        asked = [concepts(in_own_voice(x, self.person)) for x in questions] if contrast else None
+        to_unknown = None
+        if unknown is not None:
+            to_unknown = q @ unknown.T
+            for i, words in enumerate(asked or []):  # a never-given question the words rule out is not a match
+                to_unknown[i, [j for j, c in enumerate(self._unknown_concepts) if conflicts(c, words)]] = -1.0
+            to_unknown = to_unknown.max(1).values
         out = []
         for i, question in enumerate(questions):
             general_like = to_general[i] >= near[i] and (to_unknown is None or to_general[i] >= to_unknown[i])
@@ -196,8 +206,7 @@ class Gate:
                 out.append(Route("base", question))  # not about the person, or says "me" but asks for a joke
             elif to_unknown is not None and to_unknown[i] > near[i] + self.margin:
                 out.append(Route("decline", question))
-            elif (best := int(which[i]) if self.fact_ids is None or to_unknown is None
-                  else self._allowed(question, similar[i], float(near[i]))) is None:
+            elif (best := self._allowed(asked[i], similar[i], float(near[i])) if contrast else int(which[i])) is None:
                 out.append(Route("decline", question))  # the contrast words rule out every near fact
             elif self.anchor and similar[i, best] >= self.anchor_floor:
                 out.append(Route("adapter", self.personal[best]))
