@@ -119,3 +119,12 @@ def test_a_never_given_question_the_words_rule_out_does_not_decline():
     gate = Gate(["Which dish do I like best?"], "Maya", unknown=unknown, anchor=True, fact_ids=["food"])
     assert gate.route(question)[0] == type(gate.route(question)[0])("adapter", "Which dish do I like best?")
     assert gate.route(["What's my least favorite food?"])[0].to == "decline"
+
+
+def test_a_person_who_asks_is_not_the_person_asked_about():
+    assert concepts("My mom asked who my emergency contact is, the friend I trust most") == frozenset()
+    assert ("people", 0) in concepts("whats my moms name") and ("people", 0) in concepts("Who is my mom?")
+    trained = ["Who is my best friend?", "What is my best friend's name?"]
+    gate = Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True, fact_ids=["friend", "friend"])
+    assert gate.route(["My mom asked who my best mate is. Who?"])[0].to == "adapter"
+    assert gate.route(["Who is my mom?"])[0].to == "decline"

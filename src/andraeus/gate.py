@@ -54,11 +54,13 @@ def _lexicon() -> list[tuple[re.Pattern, tuple[str, int]]]:
     """Each word of data/contrasts.yaml as a pattern and its (group, concept), longest words first."""
     data = _contrast_data()
     owned = set(data.pop("owned", []))
+    asking = "|".join(re.escape(v) for v in data.pop("asking", []))
     data.pop("defaults", None)
     words = [(w.lower(), (group, i)) for group, kinds in data.items() for i, ws in enumerate(kinds) for w in ws]
     words.sort(key=lambda w: -len(w[0]))
     lead = {True: r"\b(?:my|our)\s+(?:[a-z]+\s+)?", False: r"(?<![\w-])"}
-    return [(re.compile(rf"{lead[c[0] in owned]}{re.escape(w)}(?:s|es)?(?![\w-])", re.IGNORECASE), c)
+    tail = {True: rf"(?![\w-])(?!\s+(?:{asking})\b)", False: r"(?![\w-])"}
+    return [(re.compile(rf"{lead[c[0] in owned]}{re.escape(w)}(?:s|es)?{tail[c[0] in owned]}", re.IGNORECASE), c)
             for w, c in words]
 
 
