@@ -1,12 +1,12 @@
 """The gate's anchoring and declines, against the adapter reading each question as written.
 
-For each adapter, on every hand-written held-out set and never-given set in examples/, three ways
+For each adapter, on every hand-written held-out set and never-given set in examples/, four ways
 of answering the same questions with the same adapter:
   served        the gate as shipped: anchoring to the nearest trained phrasing, declines on
   no contrast words   the same without the contrast words (data/contrasts.yaml): nearness alone
   anchoring     anchoring only (no declines)
   as written    the gate routes, but the adapter reads the user's own words (the method alone)
-Each distinct text is answered once (greedy answers are deterministic), so the three cost little
+Each distinct text is answered once (greedy answers are deterministic), so the four cost little
 more than one. Held-out figures are the mean over facts (as `andraeus eval` prints them), on the
 questions each adapter kept (a question equal to one of its training phrasings is left out).
 The never-given pool is the current code's, so adapters trained before it existed can be studied.

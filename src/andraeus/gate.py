@@ -39,11 +39,14 @@ def general_pool() -> list[str]:
     return [q for name in ("replay.yaml", "requests.yaml") for q in yaml.safe_load(data.joinpath(name).read_text())]
 
 
+_SETTINGS = ("owned", "asking", "defaults")  # the keys of contrasts.yaml that are not groups
+
+
+@cache
 def _contrast_data() -> dict:
     return yaml.safe_load(resources.files("andraeus").joinpath("data", "contrasts.yaml").read_text())
 
 
-@cache
 def _defaults() -> frozenset[tuple[str, int]]:
     """The concepts a fact is taken to name when its phrasings name none of their group."""
     return frozenset(_contrast_data().get("defaults", {}).items())
@@ -53,10 +56,10 @@ def _defaults() -> frozenset[tuple[str, int]]:
 def _lexicon() -> list[tuple[re.Pattern, tuple[str, int]]]:
     """Each word of data/contrasts.yaml as a pattern and its (group, concept), longest words first."""
     data = _contrast_data()
-    owned = set(data.pop("owned", []))
-    asking = "|".join(re.escape(v) for v in data.pop("asking", []))
-    data.pop("defaults", None)
-    words = [(w.lower(), (group, i)) for group, kinds in data.items() for i, ws in enumerate(kinds) for w in ws]
+    owned = set(data.get("owned", []))
+    asking = "|".join(re.escape(v) for v in data.get("asking", []))
+    groups = {k: v for k, v in data.items() if k not in _SETTINGS}
+    words = [(w.lower(), (group, i)) for group, kinds in groups.items() for i, ws in enumerate(kinds) for w in ws]
     words.sort(key=lambda w: -len(w[0]))
     lead = {True: r"\b(?:my|our)\s+(?:[a-z]+\s+)?", False: r"(?<![\w-])"}
     tail = {True: rf"(?![\w-])(?!\s+(?:{asking})\b)", False: r"(?![\w-])"}
