@@ -95,10 +95,11 @@ def test_gate_passes_over_a_ruled_out_fact_for_a_near_one_the_words_allow():
 def test_an_adapters_gate_knows_which_fact_each_trained_phrasing_answers():
     from andraeus.answer import make_gate
 
-    saved = {"train": [{"fact_id": "dog", "text": "What is my dog's name?", "family": "formal"}],
+    saved = {"train": [{"fact_id": "dog", "text": "What is my dog's name?", "family": "formal"}], "answers": {"dog": ["Rex"]},
              "abstain_train": ["What is my horse's name?"], "unknown": ["What is my blood type?"]}
     gate = make_gate({"gate": True, "anchor": True}, saved, "Maya")
     assert gate.personal == ["What is my dog's name?", "What is my horse's name?"] and gate.fact_ids == ["dog", None]
+    assert gate.answers == {"dog": [" rex "]}
     assert make_gate({"gate": False}, saved, "Maya") is None
 
 
@@ -128,3 +129,14 @@ def test_a_person_who_asks_is_not_the_person_asked_about():
     gate = Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True, fact_ids=["friend", "friend"])
     assert gate.route(["My mom asked who my best mate is. Who?"])[0].to == "adapter"
     assert gate.route(["Who is my mom?"])[0].to == "decline"
+
+
+def test_a_question_that_names_the_facts_answer_asks_something_else():
+    trained = ["What instrument do I play?", "Which instrument do I play?"]
+    gate = Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True, fact_ids=["music", "music"],
+                answers={"music": ["cello", "violoncello"]})
+    routes = gate.route(["How long have I been playing the Cello?", "What instrument do I play again?"])
+    assert [r.to for r in routes] == ["decline", "adapter"]
+    assert gate.leaving_out([]).answers == gate.answers
+    assert Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True, fact_ids=["music", "music"]
+                ).route(["How long have I been playing the cello?"])[0].to == "adapter"  # without answers

@@ -200,6 +200,8 @@ def test_train_writes_a_peft_adapter_with_manifest(tmp_path, small_facts):
     for key in ("facts_sha256", "config", "versions", "seed", "timings", "adapter_bytes", "eval", "peak_memory_mb"):
         assert key in manifest
     assert manifest["facts_sha256"] == small_facts.sha256
+    saved = json.loads((out / "phrasings.json").read_text())
+    assert saved["answers"] == {f.id: list(f.accepted) for f in small_facts}  # the gate's "names the answer" check
     assert manifest["adapter_bytes"] == (out / "adapter_model.safetensors").stat().st_size
     assert json.loads((out / "adapter_config.json").read_text())["base_model_name_or_path"] == TINY_MODEL
     assert 0.0 <= manifest["eval"]["heldout"]["accuracy"] <= 1.0

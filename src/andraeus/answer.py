@@ -34,7 +34,8 @@ def make_gate(config: dict, saved: dict, person: str | None) -> Gate | None:
         return None
     abstain = saved.get("abstain_train", [])
     return Gate([p["text"] for p in saved["train"]] + abstain, person, unknown=saved.get("unknown", []),
-                anchor=config.get("anchor", False), fact_ids=[p["fact_id"] for p in saved["train"]] + [None] * len(abstain))
+                anchor=config.get("anchor", False), fact_ids=[p["fact_id"] for p in saved["train"]] + [None] * len(abstain),
+                answers=saved.get("answers"))
 
 
 class Answerer:

@@ -12,6 +12,7 @@ from typing import Sequence
 import yaml
 
 from .facts import normalise_question
+from .scoring import normalise
 
 _FIRST_PERSON = re.compile(r"\b(i|me|my|mine|myself|i'm|im|i've|i'd|i'll)\b", re.IGNORECASE)
 
@@ -109,14 +110,18 @@ class Gate:
     `fact_ids`: the fact each trained phrasing answers. When the gate declines, a fact that the
     question's contrast words rule out (`conflicts`: "my mom" against a fact about "my sister") is
     passed over for the nearest one they allow, if that is within `slack` of the nearest; if none
-    is, the question is declined. Never-given questions the words rule out do not count as near."""
+    is, the question is declined. Never-given questions the words rule out do not count as near.
+    `answers` (fact id -> its answer and aliases): a question that already names the nearest fact's
+    answer asks something else about it ("How long have I played the cello?") and is declined."""
 
     def __init__(self, personal: Sequence[str], person: str | None = None, general: Sequence[str] | None = None,
                  unknown: Sequence[str] = (), anchor: bool = False, margin: float = 0.1, anchor_floor: float = 0.3,
-                 fact_ids: Sequence[str | None] | None = None, slack: float = 0.1):
+                 fact_ids: Sequence[str | None] | None = None, slack: float = 0.1,
+                 answers: dict[str, Sequence[str]] | None = None):
         self.personal = list(personal)
         self.fact_ids = list(fact_ids) if fact_ids is not None else None
         self.slack = slack
+        self.answers = {f: [f" {normalise(a)} " for a in said] for f, said in (answers or {}).items()}
         self.person = person
         self.general = list(general) if general is not None else general_pool()
         self.unknown = list(unknown)
@@ -149,10 +154,18 @@ class Gate:
     def _unknown_concepts(self) -> list[frozenset]:
         return [concepts(u) for u in self.unknown]
 
-    def _allowed(self, asked: frozenset, similar, near: float) -> int | None:
-        """The nearest trained phrasing, unless the question's contrast words (`asked`) rule its fact out;
-        then the nearest within `slack` whose fact names what the question names there, or None."""
+    def _names_answer(self, question: str, j: int) -> bool:
+        """Does the question already name the answer of trained phrasing j's fact?"""
+        said = f" {normalise(question)} "
+        return any(a in said for a in self.answers.get(self.fact_ids[j], ()))
+
+    def _allowed(self, question: str, asked: frozenset, similar, near: float) -> int | None:
+        """The nearest trained phrasing, unless the question names its fact's answer (None) or the
+        question's contrast words (`asked`) rule its fact out; then the nearest within `slack` whose
+        fact names what the question names there, or None."""
         first, *rest = similar.argsort(descending=True).tolist()
+        if self._names_answer(question, first):
+            return None
         groups = conflicts(self._given[first], asked)
         if not groups:
             return first
@@ -178,6 +191,7 @@ class Gate:
         """A copy that anchors or not and keeps these never-given questions, reusing the embeddings."""
         gate = Gate(self.personal, self.person, self.general, [self.unknown[i] for i in keep], anchor, self.margin,
                     self.anchor_floor, self.fact_ids, self.slack)
+        gate.answers = self.answers
         if "_embedder" in self.__dict__:
             model, (mine, general, unknown) = self._embedder
             gate.__dict__["_embedder"] = (model, (mine, general, unknown[keep] if keep else None))
@@ -211,7 +225,8 @@ class Gate:
                 out.append(Route("base", question))  # not about the person, or says "me" but asks for a joke
             elif to_unknown is not None and to_unknown[i] > near[i] + self.margin:
                 out.append(Route("decline", question))
-            elif (best := self._allowed(asked[i], similar[i], float(near[i])) if contrast else int(which[i])) is None:
+            elif (best := self._allowed(question, asked[i], similar[i], float(near[i])) if contrast
+                  else int(which[i])) is None:
                 out.append(Route("decline", question))  # the contrast words rule out every near fact
             elif self.anchor and similar[i, best] >= self.anchor_floor:
                 out.append(Route("adapter", self.personal[best]))

@@ -592,7 +592,8 @@ def train(facts: FactSet, out: str | Path, config: TrainConfig | None = None, sp
         _fix_adapter_config(tmp, config.model)
         saved = {"train": [dataclasses.asdict(p) for p in split.train],
                  "heldout": [dataclasses.asdict(p) for p in split.heldout], "abstain_train": abstain_qs,
-                 "unknown": unknown_questions(facts) if config.gate and config.decline_unknown else []}
+                 "unknown": unknown_questions(facts) if config.gate and config.decline_unknown else [],
+                 "answers": {f.id: list(f.accepted) for f in facts}}
         (tmp / "phrasings.json").write_text(json.dumps(saved, indent=1))
         summary = None
         eval_s = 0.0
