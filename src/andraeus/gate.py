@@ -190,8 +190,7 @@ class Gate:
     def _variant(self, anchor: bool, keep: list[int]) -> "Gate":
         """A copy that anchors or not and keeps these never-given questions, reusing the embeddings."""
         gate = Gate(self.personal, self.person, self.general, [self.unknown[i] for i in keep], anchor, self.margin,
-                    self.anchor_floor, self.fact_ids, self.slack)
-        gate.answers = self.answers
+                    self.anchor_floor, self.fact_ids, self.slack, self.answers)  # normalising twice changes nothing
         if "_embedder" in self.__dict__:
             model, (mine, general, unknown) = self._embedder
             gate.__dict__["_embedder"] = (model, (mine, general, unknown[keep] if keep else None))
