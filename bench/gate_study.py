@@ -12,7 +12,10 @@ more than one. Held-out figures are the mean over facts (as `andraeus eval` prin
 questions each adapter kept (a question equal to one of its training phrasings is left out).
 The never-given pool is the current code's, so adapters trained before it existed can be studied.
 
-  .venv/bin/python bench/gate_study.py ADAPTER [ADAPTER ...] [--facts examples/facts.yaml] [--margin M]
+  .venv/bin/python bench/gate_study.py ADAPTER [ADAPTER ...] [--facts examples/facts.yaml] [--margin M] [--misses]
+
+--misses also lists, per adapter, what the served gate gets wrong: each hand-written held-out
+question answered wrongly and each never-given question answered with another fact's answer.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ def label(path: Path, kind: str) -> str:
     return f"{kind}{digits}"
 
 
-def study(adapter: Path, facts, margin: float) -> dict[str, dict[str, float]]:
+def study(adapter: Path, facts, margin: float) -> tuple[dict[str, dict[str, float]], list[str]]:
     saved = json.loads((adapter / "phrasings.json").read_text())
     train = [Phrasing(p["fact_id"], p["text"], p["family"]) for p in saved["train"]]
     texts = [p.text for p in train] + saved.get("abstain_train", [])
@@ -78,19 +81,25 @@ def study(adapter: Path, facts, margin: float) -> dict[str, dict[str, float]]:
         return DECLINE_ANSWER if route.to == "decline" else replies[(route.to, route.text)]
 
     out: dict[str, dict[str, float]] = {}
+    misses: list[str] = []
     for name, rs in routes.items():
         row: dict[str, float] = {}
         for set_name, qs in held.items():
-            row[set_name] = accuracy(score_responses(facts, qs, [reply(rs[q.text]) for q in qs], set_name))["accuracy"]
+            scored = score_responses(facts, qs, [reply(rs[q.text]) for q in qs], set_name)
+            row[set_name] = accuracy(scored)["accuracy"]
+            if name == "served":
+                misses += [f"{set_name} {r.fact_id}: {r.question!r} -> {r.response!r}" for r in scored if not r.correct]
         for set_name, qs in never.items():
             classes = [classify_abstention(reply(rs[q]), facts) for q in qs]
+            if name == "served":
+                misses += [f"{set_name}: {q!r} -> {reply(rs[q])!r}" for q, c in zip(qs, classes) if c == "confused"]
             row[f"{set_name} declined"] = classes.count("declined") / len(classes)
             row[f"{set_name} confused"] = classes.count("confused") / len(classes)
         base_ok = [score_probe(p, replies[("base", p.question)]) for p in general]
         kept = sum(b and score_probe(p, reply(rs[p.question])) for p, b in zip(general, base_ok))
         row["locality"] = kept / sum(base_ok)
         out[name] = row
-    return out
+    return out, misses
 
 
 def main() -> None:
@@ -99,9 +108,15 @@ def main() -> None:
     ap.add_argument("--facts", type=Path, default=EXAMPLES / "facts.yaml")
     ap.add_argument("--margin", type=float, default=Gate([]).margin,
                     help="how much nearer a never-given question must be to decline (default: the gate's)")
+    ap.add_argument("--misses", action="store_true", help="list what the served gate gets wrong, per adapter")
     args = ap.parse_args()
     facts = load_facts(args.facts)
-    runs = [study(a, facts, args.margin) for a in args.adapters]
+    studied = [study(a, facts, args.margin) for a in args.adapters]
+    runs = [row for row, _ in studied]
+    if args.misses:
+        for adapter, (_, misses) in zip(args.adapters, studied):
+            print(f"served, wrong, {adapter}:")
+            print("\n".join(f"  {m}" for m in misses))
     for way in runs[0]:
         print(way)
         for key in runs[0][way]:

@@ -204,13 +204,13 @@ class Gate:
         if not self.personal:  # nothing to compare with: words only
             return [Route("adapter" if s else "base", q) for q, s in zip(questions, said)]
         model, (mine, general, unknown) = self._embedder
-        q = model.encode([in_own_voice(x, self.person) for x in questions], normalize_embeddings=True,
-                         convert_to_tensor=True)
+        voiced = [in_own_voice(x, self.person) for x in questions]
+        q = model.encode(voiced, normalize_embeddings=True, convert_to_tensor=True)
         similar = q @ mine.T
         near, which = similar.max(1)
         to_general = (q @ general.T).max(1).values
         contrast = self.fact_ids is not None and unknown is not None
-        asked = [concepts(in_own_voice(x, self.person)) for x in questions] if contrast else None
+        asked = [concepts(x) for x in voiced] if contrast else None
         to_unknown = None
         if unknown is not None:
             to_unknown = q @ unknown.T
