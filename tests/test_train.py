@@ -13,7 +13,7 @@ from andraeus.answer import Answerer
 from andraeus.facts import Fact, FactSet
 from andraeus.models import TINY_MODEL
 from andraeus.prompts import IGNORE, encode_example, encode_prompt
-from andraeus.train import (TrainConfig, _collate, add_lora, answer_loss_sum, build_examples, frozen_bottom,
+from andraeus.train import (TrainConfig, add_lora, answer_loss_sum, build_examples, frozen_bottom, pack,
                             shared_prefix, train)
 from andraeus.variations import make_split
 
@@ -38,33 +38,33 @@ def test_loss_is_only_on_answer_tokens(tiny):
     assert labels[len(ex.prompt_ids):] == list(ex.answer_ids)
 
 
-def test_answer_loss_equals_the_models_own_loss(tiny, small_facts):
+@pytest.mark.parametrize("share", [True, False])
+def test_answer_loss_equals_the_models_own_loss(tiny, small_facts, share):
     model, tok = tiny
     cfg = TrainConfig(**TINY)
     examples = build_examples(tok, small_facts, make_split(small_facts, 3, 0, 2), cfg)[:3]
+    assert len({len(e.input_ids) for e in examples}) > 1  # packing rows of different lengths
+    skip = len(shared_prefix(examples)) if share else 0
     n_answer = sum(len(e.answer_ids) for e in examples)
-    ours = answer_loss_sum(model, _collate(examples, range(3), tok.pad_token_id, "cpu")) / n_answer
+    batch = pack(examples, range(3), skip)
+    assert batch["input_ids"].shape[1] == skip + sum(len(e.input_ids) - 1 - skip for e in examples)  # no padding
+    ours = answer_loss_sum(model, batch) / n_answer
     theirs = [model(input_ids=torch.tensor([e.input_ids]), labels=torch.tensor([e.labels])).loss * len(e.answer_ids)
-              for e in examples]  # transformers' loss: mean over the answer tokens of one example
+              for e in examples]  # transformers' loss: mean over the answer tokens of one example, alone
     assert torch.allclose(ours, sum(theirs) / n_answer, rtol=1e-5), (ours, theirs)
 
 
-def test_shared_prefix_gives_the_same_loss(tiny, small_facts):
+def test_packed_examples_do_not_see_each_other(tiny, small_facts):
     model, tok = tiny
-    cfg = TrainConfig(**TINY)
-    lora = add_lora(model, cfg)
-    try:
-        lora.eval()
-        examples = build_examples(tok, small_facts, make_split(small_facts, 3, 0, 2), cfg)
-        prefix = shared_prefix(examples)
-        assert len(prefix) > 5  # the chat template's system turn
-        idx = list(range(len(examples)))
-        full = answer_loss_sum(lora, _collate(examples, idx, tok.pad_token_id, "cpu"))
-        shared = answer_loss_sum(lora, _collate(examples, idx, tok.pad_token_id, "cpu", skip=len(prefix)),
-                                 torch.tensor(prefix))
-        assert torch.allclose(full, shared, rtol=1e-4), (full, shared)
-    finally:
-        lora.unload()
+    examples = build_examples(tok, small_facts, make_split(small_facts, 3, 0, 2), TrainConfig(**TINY))
+    skip = len(shared_prefix(examples))
+    assert skip > 5  # the chat template's system turn
+    alone = answer_loss_sum(model, pack(examples, [0], skip))
+    together = answer_loss_sum(model, pack(examples, [0, 1, 2], skip)) - answer_loss_sum(model, pack(examples, [1, 2], skip))
+    assert torch.allclose(alone, together, rtol=1e-4), (alone, together)
+    allowed = pack(examples, [0, 1], skip)["allowed"]
+    first = len(examples[0].input_ids) - 1 - skip
+    assert allowed[skip + first, :skip].all() and not allowed[skip + first, skip:skip + first].any()
 
 
 @pytest.mark.parametrize("share", [True, False])
@@ -75,14 +75,14 @@ def test_cached_frozen_layers_give_the_same_loss(tiny, small_facts, share):
     try:
         lora.eval()
         examples = build_examples(tok, small_facts, make_split(small_facts, 3, 0, 2), cfg)
-        prefix = shared_prefix(examples) if share else ()
-        frozen = frozen_bottom(lora, examples, len(prefix), tok.pad_token_id, chunk=4)
+        skip = len(shared_prefix(examples)) if share else 0
+        frozen = frozen_bottom(lora, examples, skip, chunk=4)
         assert frozen is not None and frozen.start == 1  # the tiny model has 2 layers, LoRA in the top one
         idx = list(range(len(examples)))
-        full = answer_loss_sum(lora, _collate(examples, idx, tok.pad_token_id, "cpu"))
-        batch = _collate(examples, idx, tok.pad_token_id, "cpu", skip=len(prefix))
+        full = answer_loss_sum(lora, pack(examples, idx))
+        batch = pack(examples, idx, skip)
         batch["hidden"] = frozen.stack(idx)
-        cached = answer_loss_sum(lora, batch, torch.tensor(prefix), frozen)
+        cached = answer_loss_sum(lora, batch, frozen)
         assert torch.allclose(full, cached, rtol=1e-5), (full, cached)
     finally:
         lora.unload()
@@ -98,7 +98,7 @@ def test_lora_top_layers_puts_lora_only_there(tiny):
         lora.unload()
     lora = add_lora(model, TrainConfig(**TINY))
     try:  # LoRA in every layer: nothing below it to cache
-        assert frozen_bottom(lora, [], 0, 0) is None
+        assert frozen_bottom(lora, [], 0) is None
     finally:
         lora.unload()
     with pytest.raises(ValueError, match="between 1 and 2"):

@@ -1,13 +1,13 @@
 """TrainConfig (the guide's recipe as defaults) and the LoRA training loop.
 
-A plain PyTorch loop over PEFT LoRA: examples of similar length share a micro-batch (little
-padding), and the vocabulary projection runs only at answer positions, where the loss is.
+A plain PyTorch loop over PEFT LoRA: a step's examples are packed into one row without padding,
+their shared prompt prefix once, and the vocabulary projection runs only at answer positions,
+where the loss is.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import json
 import math
 import os
@@ -150,7 +150,7 @@ class TrainStats:
 
     examples: int = 0
     tokens: int = 0  # every example's full length, prompt + answer (what a plain loop would process)
-    processed_tokens: int = 0  # positions actually run through the network (shared prefix once, padding)
+    processed_tokens: int = 0  # positions actually run through the network (the shared prefix once per pass)
     frozen_tokens: int = 0  # positions run once through the frozen layers below the LoRA (cache_frozen_layers)
     answer_tokens: int = 0
     steps: int = 0
@@ -209,16 +209,11 @@ def abstain_examples(tokenizer, facts: FactSet, config: TrainConfig) -> tuple[li
 
 
 def _batches(examples: Sequence[Example], config: TrainConfig, rng: random.Random) -> list[list[list[int]]]:
-    """Optimiser steps, each a list of micro-batches of example indices, similar lengths together."""
+    """Optimiser steps, each a list of micro-batches of example indices, in a random order (packed
+    rows have no padding, so lengths need not be grouped)."""
     order = list(range(len(examples)))
     rng.shuffle(order)
-    per_step = config.micro_batch * config.grad_accum
-    window = per_step * 8  # sort within windows: little padding, still random across the epoch
-    micro = []
-    for w in range(0, len(order), window):
-        chunk = sorted(order[w:w + window], key=lambda i: len(examples[i].input_ids))
-        micro += [chunk[i:i + config.micro_batch] for i in range(0, len(chunk), config.micro_batch)]
-    rng.shuffle(micro)
+    micro = [order[i:i + config.micro_batch] for i in range(0, len(order), config.micro_batch)]
     return [micro[i:i + config.grad_accum] for i in range(0, len(micro), config.grad_accum)]
 
 
@@ -235,21 +230,32 @@ def _plan(examples: Sequence[Example], config: TrainConfig, rng: random.Random) 
 
 
 def steps_per_epoch(n_examples: int, config: TrainConfig) -> int:
-    micro = math.ceil(n_examples / config.micro_batch)  # windows are multiples of the step size
+    micro = math.ceil(n_examples / config.micro_batch)
     return math.ceil(micro / config.grad_accum)
 
 
-def _collate(examples: Sequence[Example], idx: Sequence[int], pad_id: int, device,
-             skip: int = 0) -> dict[str, torch.Tensor]:
-    """Right-padded tensors of the examples at `idx`, without their first `skip` (shared) tokens and
-    without their last token, which predicts nothing; "targets" holds each position's next token."""
-    rows = [(examples[i].input_ids[skip:-1], examples[i].labels[skip + 1:]) for i in idx]
-    width = max(len(r) for r, _ in rows)
-    ids = [r + [pad_id] * (width - len(r)) for r, _ in rows]
-    targets = [t + [IGNORE] * (width - len(t)) for _, t in rows]
-    mask = [[1] * len(r) + [0] * (width - len(r)) for r, _ in rows]
-    as_t = lambda x: torch.tensor(x, device=device)  # noqa: E731
-    return {"input_ids": as_t(ids), "attention_mask": as_t(mask), "targets": as_t(targets)}
+def pack(examples: Sequence[Example], idx: Sequence[int], skip: int = 0, device=None) -> dict:
+    """The examples at `idx` as one row without padding: their first `skip` tokens (a prefix they all
+    share, see shared_prefix) once, then each example's tokens after it, without its last token, which
+    predicts nothing. "allowed" lets each token see the prefix and the earlier tokens of its own
+    example, and the positions restart after the prefix, so each example's result is the same as
+    alone; "targets" holds each position's next token (IGNORE off the answers), "lengths" each
+    example's share of the row."""
+    ids, targets = list(examples[idx[0]].input_ids[:skip]), [IGNORE] * skip
+    pos, segment, lengths = list(range(skip)), [-1] * skip, []
+    for n, i in enumerate(idx):
+        row = examples[i].input_ids[skip:-1]
+        ids += row
+        targets += examples[i].labels[skip + 1:]
+        pos += range(skip, skip + len(row))
+        segment += [n] * len(row)
+        lengths.append(len(row))
+    seg = torch.tensor(segment, device=device)
+    allowed = torch.ones(len(ids), len(ids), dtype=torch.bool, device=device).tril()
+    allowed &= (seg[:, None] == seg[None, :]) | (seg[None, :] < 0)
+    as_t = lambda x: torch.tensor([x], device=device)  # noqa: E731
+    return {"input_ids": as_t(ids), "position_ids": as_t(pos), "targets": as_t(targets), "allowed": allowed,
+            "lengths": lengths}
 
 
 def shared_prefix(examples: Sequence[Example]) -> tuple[int, ...]:
@@ -262,39 +268,30 @@ def shared_prefix(examples: Sequence[Example]) -> tuple[int, ...]:
     return tuple(first[:max(n, 0)])
 
 
-def answer_loss_sum(model, batch: dict[str, torch.Tensor], prefix: torch.Tensor | None = None,
-                    frozen: "FrozenBottom | None" = None) -> torch.Tensor:
-    """Summed next-token loss on answer tokens; logits computed only where a target is an answer token.
+def _additive(allowed: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """A packed row's 4D attention mask as transformers takes it ready-made: 0 where allowed, the
+    dtype's minimum elsewhere (eager and SDPA attention both add it to the scores)."""
+    return torch.zeros(allowed.shape, dtype=dtype, device=allowed.device).masked_fill(
+        ~allowed, torch.finfo(dtype).min)[None, None]
 
-    With `prefix` (token ids that precede every row of the batch), the prefix runs once and its
-    keys/values are shared by all rows; the batch then holds only what follows it. With `frozen`,
-    the batch's "hidden" (states entering the first LoRA layer) replaces its token ids and only the
-    layers from there up run."""
-    from transformers import DynamicCache
 
+def answer_loss_sum(model, batch: dict, frozen: "FrozenBottom | None" = None) -> torch.Tensor:
+    """Summed next-token loss on answer tokens of a packed row (see pack); logits computed only where
+    a target is an answer token. With `frozen`, the batch's "hidden" (states entering the first LoRA
+    layer) replaces its token ids and only the layers from there up run."""
     base = model.get_base_model() if hasattr(model, "get_base_model") else model
     decoder = base.get_decoder()
-    ids, mask = batch["input_ids"], batch["attention_mask"]
+    dtype = base.get_input_embeddings().weight.dtype
+    mask = _additive(batch["allowed"], dtype)
     if frozen is not None:
-        hidden = frozen.forward(decoder, batch["hidden"], mask)
-    elif prefix is not None and len(prefix):
-        kw = _cache_kw(decoder.forward)
-        cache = DynamicCache(config=base.config)
-        decoder(input_ids=prefix[None], use_cache=True, **{kw: cache})
-        cache.batch_repeat_interleave(ids.shape[0])
-        mask = torch.cat([mask.new_ones(ids.shape[0], len(prefix)), mask], dim=1)
-        hidden = decoder(input_ids=ids, attention_mask=mask, use_cache=True, **{kw: cache}).last_hidden_state
+        hidden = frozen.forward(decoder, batch["hidden"], mask, batch["position_ids"])
     else:
-        hidden = decoder(input_ids=ids, attention_mask=mask).last_hidden_state
+        hidden = decoder(input_ids=batch["input_ids"], attention_mask=mask,
+                         position_ids=batch["position_ids"]).last_hidden_state
     targets = batch["targets"]
     keep = targets != IGNORE
     logits = base.get_output_embeddings()(hidden[keep])
     return F.cross_entropy(logits.float(), targets[keep], reduction="sum")
-
-
-def _cache_kw(forward) -> str:
-    """transformers renamed past_key_values to cache; the name this version's `forward` takes."""
-    return "cache" if "cache" in inspect.signature(forward).parameters else "past_key_values"
 
 
 class _Captured(Exception):
@@ -314,33 +311,15 @@ class FrozenBottom:
     """Per example, the states of the tokens after the prefix."""
 
     def stack(self, idx: Sequence[int]) -> torch.Tensor:
-        """The rows at `idx`, right-padded with zeros like _collate's token ids."""
-        return torch.nn.utils.rnn.pad_sequence([self.rows[i] for i in idx], batch_first=True)
+        """The states of pack(examples, idx, len(prefix)): the prefix, then the rows at `idx`."""
+        return torch.cat([self.prefix] + [self.rows[i] for i in idx])[None]
 
-    def forward(self, decoder, hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        """The decoder from layer `start` up: the prefix once, its keys/values shared by every row."""
-        from transformers import DynamicCache
-
-        cache = DynamicCache(config=decoder.config)
-        n = len(self.prefix)
-        if n:
-            self._layers(decoder, self.prefix[None], mask.new_ones(1, n), cache, 0)
-            cache.batch_repeat_interleave(hidden.shape[0])
-            mask = torch.cat([mask.new_ones(hidden.shape[0], n), mask], dim=1)
-        return self._layers(decoder, hidden, mask, cache, n)
-
-    def _layers(self, decoder, hidden, mask, cache, offset: int) -> torch.Tensor:
+    def forward(self, decoder, hidden: torch.Tensor, mask: torch.Tensor, pos: torch.Tensor) -> torch.Tensor:
+        """The decoder from layer `start` up, on a packed row's states."""
         # mirrors a Llama-style decoder's forward (see frozen_bottom for which decoders qualify)
-        from transformers.masking_utils import create_causal_mask
-
-        pos = torch.arange(offset, offset + hidden.shape[1], device=hidden.device)[None]
-        causal = create_causal_mask(config=decoder.config, inputs_embeds=hidden, attention_mask=mask, cache=cache,
-                                    position_ids=pos, layer_idx=self.start)
         rope = decoder.rotary_emb(hidden, position_ids=pos)
-        kw = _cache_kw(decoder.layers[0].forward)
         for layer in decoder.layers[self.start:]:
-            hidden = layer(hidden, attention_mask=causal, position_ids=pos, position_embeddings=rope,
-                           use_cache=True, **{kw: cache})
+            hidden = layer(hidden, attention_mask=mask, position_ids=pos, position_embeddings=rope)
         return decoder.norm(hidden)
 
 
@@ -355,12 +334,14 @@ def _starts_midway(decoder) -> bool:
 
 
 @torch.no_grad()
-def frozen_bottom(model, examples: Sequence[Example], skip: int, pad_id: int, chunk: int = 32) -> FrozenBottom | None:
+def frozen_bottom(model, examples: Sequence[Example], skip: int, chunk: int = 32) -> FrozenBottom | None:
     """Run every example once through the frozen layers below the lowest LoRA layer and keep what
-    enters it; None when every layer has LoRA or the decoder is not one FrozenBottom can continue."""
-    decoder = (model.get_base_model() if hasattr(model, "get_base_model") else model).get_decoder()
+    enters it; None when every layer has LoRA or the decoder is not one FrozenBottom can continue.
+    `skip`: the length of the prefix every example shares, kept once."""
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    decoder = base.get_decoder()
     start = next(i for i, layer in enumerate(decoder.layers) if any(p.requires_grad for p in layer.parameters()))
-    if start == 0 or not _starts_midway(decoder):
+    if start == 0 or not _starts_midway(decoder) or not examples:
         return None
     seen: list[torch.Tensor] = []
 
@@ -369,23 +350,22 @@ def frozen_bottom(model, examples: Sequence[Example], skip: int, pad_id: int, ch
         raise _Captured
 
     device = next(model.parameters()).device
-    rows: list[torch.Tensor] = [torch.empty(0)] * len(examples)
-    order = sorted(range(len(examples)), key=lambda i: len(examples[i].input_ids))
+    dtype = base.get_input_embeddings().weight.dtype
+    rows: list[torch.Tensor] = []
     handle = decoder.layers[start].register_forward_pre_hook(capture, with_kwargs=True)
     try:
-        for c in range(0, len(order), chunk):
-            idx = order[c:c + chunk]
-            batch = _collate(examples, idx, pad_id, device)
+        for c in range(0, len(examples), chunk):
+            batch = pack(examples, range(c, min(c + chunk, len(examples))), skip, device)
             try:
-                decoder(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
+                decoder(input_ids=batch["input_ids"], attention_mask=_additive(batch["allowed"], dtype),
+                        position_ids=batch["position_ids"])
             except _Captured:
                 pass
-            states = seen.pop()
-            for j, i in enumerate(idx):
-                rows[i] = states[j, skip:len(examples[i].input_ids) - 1].clone()  # as _collate's rows
+            states = seen.pop()[0]
+            rows += [r.clone() for r in states[skip:].split(batch["lengths"])]
     finally:
         handle.remove()
-    return FrozenBottom(start, states[0, :skip].clone(), rows)
+    return FrozenBottom(start, states[:skip].clone(), rows)
 
 
 def _lr_at(step: int, total: int, config: TrainConfig) -> float:
@@ -487,11 +467,9 @@ def fit(model, tokenizer, examples: Sequence[Example], config: TrainConfig, prog
     plan = _plan(examples, config, rng)
     total = sum(len(e) for e in plan)
     stats = TrainStats(examples=len(examples), trainable_params=sum(p.numel() for p in params))
-    pad = tokenizer.pad_token_id
-    prefix_ids = shared_prefix(examples) if config.share_prefix else ()
-    prefix = torch.tensor(prefix_ids, device=device) if prefix_ids else None
+    skip = len(shared_prefix(examples)) if config.share_prefix else 0
     start = time.perf_counter()  # the frozen layers' one pass is part of training time
-    frozen = frozen_bottom(model, examples, len(prefix_ids), pad) if config.cache_frozen_layers else None
+    frozen = frozen_bottom(model, examples, skip) if config.cache_frozen_layers else None
     stats.frozen_tokens = sum(len(e.input_ids) - 1 for e in examples) if frozen is not None else 0
     model.train()
     with training_bar(total, enabled=progress) as bar:
@@ -503,14 +481,14 @@ def fit(model, tokenizer, examples: Sequence[Example], config: TrainConfig, prog
                     step_batches = [[i for mb in step_batches for i in mb]]
                 step_loss = 0.0
                 for mb in step_batches:
-                    batch = _collate(examples, mb, pad, device, skip=len(prefix_ids))
+                    batch = pack(examples, mb, skip, device)
                     if frozen is not None:
                         batch["hidden"] = frozen.stack(mb)
-                    loss = answer_loss_sum(model, batch, prefix, frozen) / n_answer
+                    loss = answer_loss_sum(model, batch, frozen) / n_answer
                     loss.backward()
                     step_loss += loss.item()
                     stats.tokens += sum(len(examples[i].input_ids) for i in mb)
-                    stats.processed_tokens += batch["input_ids"].numel() + len(prefix_ids)
+                    stats.processed_tokens += batch["input_ids"].numel()
                 torch.nn.utils.clip_grad_norm_(params, config.max_grad_norm)
                 for group in opt.param_groups:
                     group["lr"] = _lr_at(stats.steps, total, config)
