@@ -332,3 +332,14 @@ def test_a_prompt_asked_twice_is_generated_once(tiny):
     answers = answerer.answer(["What is my dog's name?", "hi", "What is my dog's name?"], progress=ticks.append)
     assert sum(calls) == 2 and sum(ticks) == 3  # two distinct prompts generated; progress counts all three
     assert answers[0] == answers[2] == answerer.answer(["What is my dog's name?"])[0]
+
+
+def test_keep_mask_drops_p_of_every_lane():
+    torch.manual_seed(0)
+    keep = train_mod.keep_mask(torch.Size([1000, 1001]), 0.05)
+    assert keep.shape == (1000, 1001) and keep.dtype == torch.bool
+    dropped = (~keep).flatten().float()
+    assert abs(dropped.mean().item() - 0.05) < 0.002
+    for lane in range(4):  # four draws come from each 64-bit number: each must drop at the same rate
+        assert abs(dropped[lane::4].mean().item() - 0.05) < 0.003
+    assert (keep != train_mod.keep_mask(torch.Size([1000, 1001]), 0.05)).any()  # fresh draws each call
