@@ -140,30 +140,3 @@ def test_a_question_that_names_the_facts_answer_asks_something_else():
     assert gate.leaving_out([]).answers == gate.answers
     assert Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True, fact_ids=["music", "music"]
                 ).route(["How long have I been playing the cello?"])[0].to == "adapter"  # without answers
-
-
-def test_the_fact_head_reads_which_fact_is_asked_where_the_nearest_phrasing_misleads():
-    from andraeus.facts import load_facts
-    from andraeus.probes import unknown_questions
-    from andraeus.variations import training_phrasings
-
-    facts = load_facts("examples/facts.yaml")
-    trained = [p for f in facts for p in training_phrasings(f, 20, 0, facts.person)]
-    texts, ids = [p.text for p in trained], [p.fact_id for p in trained]
-    fact_of = dict(zip(texts, ids))
-    kw = dict(unknown=unknown_questions(facts), anchor=True, fact_ids=ids)
-    question = ["whats my SO's name"]  # its nearest trained phrasing is about the dog (0.543; the partner 0.534)
-    plain = Gate(texts, facts.person, head=False, **kw)
-    assert fact_of[plain.route(question)[0].text] == "dog_name"
-    head = Gate(texts, facts.person, **kw)
-    assert fact_of[head.route(question)[0].text] == "partner"
-    never = Gate(texts, facts.person, head_slack=-1.0, **kw)  # the head's fact is never near enough
-    assert never.route(question) == plain.route(question)
-    assert head.leaving_out([]).__dict__["_fact_head"] is head._fact_head  # variants reuse the fitted head
-
-
-def test_the_fact_head_needs_two_facts():
-    assert Gate(["What is my dog's name?", "What do I call my dog?"], fact_ids=["dog", "dog"])._fact_head is None
-    assert Gate(["What is my dog's name?", "When is my birthday?"], fact_ids=["dog", "birthday"],
-                head=False)._fact_head is None
-    assert Gate(["What is my dog's name?", "When is my birthday?"], fact_ids=["dog", "birthday"])._fact_head is not None

@@ -9,8 +9,6 @@ from functools import cache, cached_property
 from importlib import resources
 from typing import Sequence
 
-import torch
-import torch.nn.functional as F
 import yaml
 
 from .facts import normalise_question
@@ -96,7 +94,6 @@ class Route:
 
 
 NEAR_ENOUGH = 0.4  # cosine similarity a question with no "my" needs to a trained phrasing to count as personal
-HEAD_SCALE, HEAD_DECAY = 10.0, 1e-3  # the fact head's logit scale and L2 penalty (bench/RESULTS.md, "A fact head")
 
 
 class Gate:
@@ -120,9 +117,8 @@ class Gate:
     def __init__(self, personal: Sequence[str], person: str | None = None, general: Sequence[str] | None = None,
                  unknown: Sequence[str] = (), anchor: bool = False, margin: float = 0.1, anchor_floor: float = 0.3,
                  fact_ids: Sequence[str | None] | None = None, slack: float = 0.1,
-                 answers: dict[str, Sequence[str]] | None = None, head: bool = True, head_slack: float = 0.05):
+                 answers: dict[str, Sequence[str]] | None = None):
         self.personal = list(personal)
-        self.head, self.head_slack = head, head_slack
         self.fact_ids = list(fact_ids) if fact_ids is not None else None
         self.slack = slack
         self.answers = {f: [f" {normalise(a)} " for a in said] for f, said in (answers or {}).items()}
@@ -155,42 +151,6 @@ class Gate:
         return [union[k] for k in keys]
 
     @cached_property
-    def _fact_head(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None:
-        """(each trained phrasing's class, or -1 for none; weights; bias) of a softmax layer over the
-        trained phrasings' embeddings, one class per fact; None without fact ids or with one fact."""
-        classes = sorted({f for f in self.fact_ids or [] if f is not None})
-        if not self.head or len(classes) < 2:
-            return None
-        _, (mine, _, _) = self._embedder
-        label = torch.tensor([classes.index(f) if f is not None else -1 for f in self.fact_ids])
-        x, y = mine[label >= 0].clone(), label[label >= 0]
-        weight = torch.zeros(len(classes), x.shape[1], requires_grad=True)
-        bias = torch.zeros(len(classes), requires_grad=True)
-        opt = torch.optim.LBFGS([weight, bias], max_iter=200)
-
-        def loss() -> torch.Tensor:
-            opt.zero_grad()
-            value = F.cross_entropy(HEAD_SCALE * x @ weight.T + bias, y) + HEAD_DECAY * weight.square().sum()
-            value.backward()
-            return value
-
-        with torch.enable_grad():
-            opt.step(loss)
-        return label, weight.detach(), bias.detach()
-
-    def _firsts(self, q: torch.Tensor, similar: torch.Tensor) -> torch.Tensor:
-        """Per question, the trained phrasing to try first: the nearest one, or the nearest of the
-        head's fact when that is within `head_slack` of it."""
-        nearest = similar.argmax(1)
-        if self._fact_head is None:
-            return nearest
-        label, weight, bias = self._fact_head
-        fact = (HEAD_SCALE * q @ weight.T + bias).argmax(1)
-        own = similar.masked_fill(label[None, :] != fact[:, None], -2.0).max(1)
-        close = own.values >= similar.max(1).values - self.head_slack
-        return torch.where(close, own.indices, nearest)
-
-    @cached_property
     def _unknown_concepts(self) -> list[frozenset]:
         return [concepts(u) for u in self.unknown]
 
@@ -199,11 +159,11 @@ class Gate:
         said = f" {normalise(question)} "
         return any(a in said for a in self.answers.get(self.fact_ids[j], ()))
 
-    def _allowed(self, question: str, asked: frozenset, similar, near: float, first: int) -> int | None:
-        """Trained phrasing `first` (see _firsts), unless the question names its fact's answer (None)
-        or the question's contrast words (`asked`) rule its fact out; then the nearest within `slack`
-        whose fact names what the question names there, or None."""
-        rest = [j for j in similar.argsort(descending=True).tolist() if j != first]
+    def _allowed(self, question: str, asked: frozenset, similar, near: float) -> int | None:
+        """The nearest trained phrasing, unless the question names its fact's answer (None) or the
+        question's contrast words (`asked`) rule its fact out; then the nearest within `slack` whose
+        fact names what the question names there, or None."""
+        first, *rest = similar.argsort(descending=True).tolist()
         if self._names_answer(question, first):
             return None
         groups = conflicts(self._given[first], asked)
@@ -230,13 +190,10 @@ class Gate:
     def _variant(self, anchor: bool, keep: list[int]) -> "Gate":
         """A copy that anchors or not and keeps these never-given questions, reusing the embeddings."""
         gate = Gate(self.personal, self.person, self.general, [self.unknown[i] for i in keep], anchor, self.margin,
-                    self.anchor_floor, self.fact_ids, self.slack, self.answers, self.head, self.head_slack)
-        # (answers are normalised again: normalising twice changes nothing)
+                    self.anchor_floor, self.fact_ids, self.slack, self.answers)  # normalising twice changes nothing
         if "_embedder" in self.__dict__:
             model, (mine, general, unknown) = self._embedder
             gate.__dict__["_embedder"] = (model, (mine, general, unknown[keep] if keep else None))
-        if "_fact_head" in self.__dict__:  # fitted to the same phrasings
-            gate.__dict__["_fact_head"] = self._fact_head
         return gate
 
     def route(self, questions: Sequence[str]) -> list[Route]:
@@ -253,7 +210,6 @@ class Gate:
         near, which = similar.max(1)
         to_general = (q @ general.T).max(1).values
         contrast = self.fact_ids is not None and unknown is not None
-        firsts = self._firsts(q, similar).tolist() if contrast else which.tolist()
         asked = [concepts(x) for x in voiced] if contrast else None
         to_unknown = None
         if unknown is not None:
@@ -268,8 +224,8 @@ class Gate:
                 out.append(Route("base", question))  # not about the person, or says "me" but asks for a joke
             elif to_unknown is not None and to_unknown[i] > near[i] + self.margin:
                 out.append(Route("decline", question))
-            elif (best := self._allowed(question, asked[i], similar[i], float(near[i]), firsts[i]) if contrast
-                  else firsts[i]) is None:
+            elif (best := self._allowed(question, asked[i], similar[i], float(near[i])) if contrast
+                  else int(which[i])) is None:
                 out.append(Route("decline", question))  # the contrast words rule out every near fact
             elif self.anchor and similar[i, best] >= self.anchor_floor:
                 out.append(Route("adapter", self.personal[best]))
