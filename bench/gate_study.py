@@ -1,13 +1,16 @@
 """The gate's anchoring and declines, against the adapter reading each question as written.
 
-For each adapter, on every hand-written held-out set and never-given set in examples/, five ways
-of answering the same questions with the same adapter:
+For each adapter, on every hand-written held-out set and never-given set in examples/, six ways
+of answering the same questions with the same adapter, each leaving out one more part of the gate:
   served        the gate as shipped: anchoring to the nearest trained phrasing, declines on
-  no answers named    the same without declining a question that names its fact's answer
+  no someone else     the same, but a never-given question about someone else (a person, a pet, a
+                      name) counts as near a question that is not ("My partner wants to cook me my
+                      favorite food" against "What is my partner's favorite food?")
+  no answers named    nor declining a question that names its fact's answer
   no contrast words   nor the contrast words (data/contrasts.yaml): nearness alone
   anchoring     anchoring only (no declines)
   as written    the gate routes, but the adapter reads the user's own words (the method alone)
-Each distinct text is answered once (greedy answers are deterministic), so the five cost little
+Each distinct text is answered once (greedy answers are deterministic), so the six cost little
 more than one. Held-out figures are the mean over facts (as `andraeus eval` prints them), on the
 questions each adapter kept (a question equal to one of its training phrasings is left out).
 The never-given pool is the current code's, so adapters trained before it existed can be studied.
@@ -54,8 +57,10 @@ def study(adapter: Path, facts, margin: float) -> tuple[dict[str, dict[str, floa
     served = Gate(texts, facts.person, unknown=unknown_questions(facts), anchor=True, margin=margin, fact_ids=ids,
                   answers=answers)
     gates = {"served": served,
+             "no someone else": Gate(texts, facts.person, unknown=served.unknown, anchor=True, margin=margin,
+                                     fact_ids=ids, answers=answers, others=False),
              "no answers named": Gate(texts, facts.person, unknown=served.unknown, anchor=True, margin=margin,
-                                      fact_ids=ids),
+                                      fact_ids=ids, others=False),
              "no contrast words": Gate(texts, facts.person, unknown=served.unknown, anchor=True, margin=margin),
              "anchoring": Gate(texts, facts.person, anchor=True), "as written": served.as_written()}
     held = {"generated": [Phrasing(p["fact_id"], p["text"], p["family"]) for p in saved["heldout"]]}

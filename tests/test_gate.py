@@ -140,3 +140,33 @@ def test_a_question_that_names_the_facts_answer_asks_something_else():
     assert gate.leaving_out([]).answers == gate.answers
     assert Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True, fact_ids=["music", "music"]
                 ).route(["How long have I been playing the cello?"])[0].to == "adapter"  # without answers
+
+
+def test_about_someone_reads_who_is_asked_about_not_who_asks():
+    from andraeus.gate import about_someone, names_in
+
+    names = names_in(["When is Tomasz's birthday?", "What's my blood type?", "What is my best friend's job?"])
+    assert names == {"tomasz"}  # "What's" is no name
+    assert about_someone("What is my partner's favorite food?", names)
+    assert about_someone("Who is my primary care doctor?", names)  # a person word with no "my" right before it
+    assert about_someone("do i have a brother? whats his name", names)
+    assert about_someone("what does tomasz do for work", names)
+    assert about_someone("How old is my dog?", names)
+    assert not about_someone("My partner wants to cook me my favorite food", names)  # the partner asks
+    assert not about_someone("Tomasz wants to cook my favorite meal for my birthday", names)
+    assert not about_someone("What is my favorite food?", names)
+
+
+def test_a_question_about_the_user_is_not_declined_for_a_never_given_one_about_someone_else():
+    trained = ["What is my favorite food?", "Which dish do I like best?", "When is my birthday?", "What day was I born?"]
+    ids = ["food", "food", "birthday", "birthday"]
+    unknown = ["What is my partner's favorite food?", "What is Tomasz's favorite food?", "What is my blood type?"]
+    asked = ["My partner wants to cook me my favorite food for my birthday. What should he make?",
+             "Tomasz wants to cook my favorite food for my birthday, what should he make?"]
+    near_misses = ["My partner's favorite food, what is it?", "What food does Tomasz like best?"]
+    gate = Gate(trained, "Maya", unknown=unknown, anchor=True, fact_ids=ids)
+    assert [r.to for r in gate.route(asked)] == ["adapter", "adapter"]
+    assert [r.to for r in gate.route(near_misses)] == ["decline", "decline"]
+    before = Gate(trained, "Maya", unknown=unknown, anchor=True, fact_ids=ids, others=False)
+    assert [r.to for r in before.route(asked)] == ["decline", "decline"]  # nearer the partner's and Tomasz's
+    assert before.leaving_out([]).others is False

@@ -53,12 +53,17 @@ def _defaults() -> frozenset[tuple[str, int]]:
     return frozenset(_contrast_data().get("defaults", {}).items())
 
 
+def _asking() -> str:
+    """The verbs after which a person is the one asking, not the one asked about, as a regex alternation."""
+    return "|".join(re.escape(v) for v in _contrast_data().get("asking", []))
+
+
 @cache
 def _lexicon() -> list[tuple[re.Pattern, tuple[str, int]]]:
     """Each word of data/contrasts.yaml as a pattern and its (group, concept), longest words first."""
     data = _contrast_data()
     owned = set(data.get("owned", []))
-    asking = "|".join(re.escape(v) for v in data.get("asking", []))
+    asking = _asking()
     groups = {k: v for k, v in data.items() if k not in _SETTINGS}
     words = [(w.lower(), (group, i)) for group, kinds in groups.items() for i, ws in enumerate(kinds) for w in ws]
     words.sort(key=lambda w: -len(w[0]))
@@ -77,6 +82,33 @@ def concepts(text: str) -> frozenset[tuple[str, int]]:
         if n:
             found.add(concept)
     return frozenset(found)
+
+
+_OTHERS = ("people", "animals")  # contrast groups whose words name someone other than the user
+_NOT_NAMES = {"what", "it", "who", "that", "where", "when", "how", "there", "here", "he", "she", "let", "which", "why"}
+_NAME_POSSESSIVE = re.compile(r"\b([A-Z][a-z]+)'s\b")
+
+
+def names_in(pool: Sequence[str]) -> frozenset[str]:
+    """The names the never-given pool asks about ("When is Tomasz's birthday?"), lowercased."""
+    return frozenset(n.lower() for q in pool for n in _NAME_POSSESSIVE.findall(q) if n.lower() not in _NOT_NAMES)
+
+
+@cache
+def _someone(names: frozenset[str]) -> re.Pattern:
+    """Any person or animal word of data/contrasts.yaml, or one of `names`, anywhere ("my primary care
+    doctor", "a brother"), but not right before a verb of asking."""
+    data = _contrast_data()
+    words = sorted({w.lower() for g in _OTHERS for kind in data.get(g, []) for w in kind} | names, key=len, reverse=True)
+    alternation = "|".join(re.escape(w) for w in words)
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?:s|es|'s)?(?![\w-])(?!\s+(?:{_asking()})\b)", re.IGNORECASE)
+
+
+def about_someone(text: str, names: frozenset[str] = frozenset()) -> bool:
+    """Does the text ask about someone other than the user: a person or animal word, or one of
+    `names`, that is not the one asking ("Tomasz wants to cook my favorite meal" asks about the
+    user's favorite meal)?"""
+    return _someone(names).search(text.replace("\u2019", "'")) is not None
 
 
 def conflicts(fact: frozenset, question: frozenset) -> set[str]:
@@ -110,15 +142,19 @@ class Gate:
     `fact_ids`: the fact each trained phrasing answers. When the gate declines, a fact that the
     question's contrast words rule out (`conflicts`: "my mom" against a fact about "my sister") is
     passed over for the nearest one they allow, if that is within `slack` of the nearest; if none
-    is, the question is declined. Never-given questions the words rule out do not count as near.
+    is, the question is declined. Never-given questions the words rule out do not count as near, nor,
+    with `others`, do those about someone else (a person, an animal, a name the pool asks about) when
+    the question is not (`about_someone`): "My partner wants to cook me my favorite food" is not
+    "What is my partner's favorite food?".
     `answers` (fact id -> its answer and aliases): a question that already names the nearest fact's
     answer asks something else about it ("How long have I played the cello?") and is declined."""
 
     def __init__(self, personal: Sequence[str], person: str | None = None, general: Sequence[str] | None = None,
                  unknown: Sequence[str] = (), anchor: bool = False, margin: float = 0.1, anchor_floor: float = 0.3,
                  fact_ids: Sequence[str | None] | None = None, slack: float = 0.1,
-                 answers: dict[str, Sequence[str]] | None = None):
+                 answers: dict[str, Sequence[str]] | None = None, others: bool = True):
         self.personal = list(personal)
+        self.others = others
         self.fact_ids = list(fact_ids) if fact_ids is not None else None
         self.slack = slack
         self.answers = {f: [f" {normalise(a)} " for a in said] for f, said in (answers or {}).items()}
@@ -153,6 +189,21 @@ class Gate:
     @cached_property
     def _unknown_concepts(self) -> list[frozenset]:
         return [concepts(u) for u in self.unknown]
+
+    @cached_property
+    def _names(self) -> frozenset[str]:
+        return names_in(self.unknown)
+
+    @cached_property
+    def _unknown_others(self) -> list[int]:
+        """The never-given questions about someone other than the user ("What is my partner's favorite food?")."""
+        return [j for j, u in enumerate(self.unknown) if about_someone(u, self._names)] if self.others else []
+
+    def _ruled_out(self, question: str, asked: frozenset) -> list[int]:
+        """Never-given questions that cannot be what `question` asks: its contrast words rule them out,
+        or they are about someone else and it is not ("My partner wants to cook me my favorite food")."""
+        out = [j for j, c in enumerate(self._unknown_concepts) if conflicts(c, asked)]
+        return out if about_someone(question, self._names) else out + self._unknown_others
 
     def _names_answer(self, question: str, j: int) -> bool:
         """Does the question already name the answer of trained phrasing j's fact?"""
@@ -189,8 +240,9 @@ class Gate:
 
     def _variant(self, anchor: bool, keep: list[int]) -> "Gate":
         """A copy that anchors or not and keeps these never-given questions, reusing the embeddings."""
+        # (the answers are normalised again: normalising twice changes nothing)
         gate = Gate(self.personal, self.person, self.general, [self.unknown[i] for i in keep], anchor, self.margin,
-                    self.anchor_floor, self.fact_ids, self.slack, self.answers)  # normalising twice changes nothing
+                    self.anchor_floor, self.fact_ids, self.slack, self.answers, self.others)
         if "_embedder" in self.__dict__:
             model, (mine, general, unknown) = self._embedder
             gate.__dict__["_embedder"] = (model, (mine, general, unknown[keep] if keep else None))
@@ -214,8 +266,8 @@ class Gate:
         to_unknown = None
         if unknown is not None:
             to_unknown = q @ unknown.T
-            for i, words in enumerate(asked or []):  # a never-given question the words rule out is not a match
-                to_unknown[i, [j for j, c in enumerate(self._unknown_concepts) if conflicts(c, words)]] = -1.0
+            for i, words in enumerate(asked or []):  # a never-given question ruled out is not a match
+                to_unknown[i, self._ruled_out(voiced[i], words)] = -1.0
             to_unknown = to_unknown.max(1).values
         out = []
         for i, question in enumerate(questions):
