@@ -155,6 +155,8 @@ def test_about_someone_reads_who_is_asked_about_not_who_asks():
     assert not about_someone("My partner wants to cook me my favorite food", names)  # the partner asks
     assert not about_someone("Tomasz wants to cook my favorite meal for my birthday", names)
     assert not about_someone("What is my favorite food?", names)
+    assert about_someone("My sister wants to know if I remember her favorite color. What is it?", names)  # hers
+    assert not about_someone("My friend wants to know my favorite color. What should I tell her?", names)
 
 
 def test_a_question_about_the_user_is_not_declined_for_a_never_given_one_about_someone_else():

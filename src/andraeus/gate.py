@@ -104,11 +104,17 @@ def _someone(names: frozenset[str]) -> re.Pattern:
     return re.compile(rf"(?<![\w-])(?:{alternation})(?:s|es|'s)?(?![\w-])(?!\s+(?:{_asking()})\b)", re.IGNORECASE)
 
 
+# "his", "her", "their" before what they own ("her favorite color"), not as an object ("tell her what")
+_THEIRS = re.compile(r"\b(?:his|her|their)\s+(?!(?:a|an|the|that|this|what|which|who|where|when|how|to|about|and|or|"
+                     r"if|my|me|i|so|for|with|at|in|on|too|again|now|please|back)\b)[a-z]", re.IGNORECASE)
+
+
 def about_someone(text: str, names: frozenset[str] = frozenset()) -> bool:
     """Does the text ask about someone other than the user: a person or animal word, or one of
     `names`, that is not the one asking ("Tomasz wants to cook my favorite meal" asks about the
-    user's favorite meal)?"""
-    return _someone(names).search(text.replace("\u2019", "'")) is not None
+    user's favorite meal), or something of theirs ("my sister wants to know her favorite color")?"""
+    text = text.replace("\u2019", "'")
+    return _someone(names).search(text) is not None or _THEIRS.search(text) is not None
 
 
 def conflicts(fact: frozenset, question: frozenset) -> set[str]:
