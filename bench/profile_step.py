@@ -21,7 +21,7 @@ from andraeus.facts import load_facts
 from andraeus.models import load_model
 import torch
 
-from andraeus.train import SharedInputDropout, TrainConfig, add_lora, build_examples, fit, shared_prefix
+from andraeus.train import SharedInputDropout, TrainConfig, add_lora, build_examples, fit, keep_mask, shared_prefix
 from andraeus.variations import make_split
 
 
@@ -79,8 +79,9 @@ def dropout_ab(model, tok, examples, config: TrainConfig) -> None:
     holders = [m for m in model.modules() if isinstance(getattr(m, "lora_dropout", None), torch.nn.ModuleDict)]
     x = torch.randn(225, 576)
     for name, make in (("bernoulli mask (PEFT's dropout)", lambda: torch.empty(x.shape).bernoulli_(0.95)),
-                       ("random-integer mask (shared dropout)",
-                        lambda: torch.empty(x.shape, dtype=torch.int16).random_(0, 1 << 15) >= 1638)):
+                       ("one 16-bit random integer per element",
+                        lambda: torch.empty(x.shape, dtype=torch.int16).random_(0, 1 << 15) >= 1638),
+                       ("four draws per 64-bit integer (keep_mask)", lambda: keep_mask(x.shape, 0.05))):
         make()
         start = time.perf_counter()
         for _ in range(50):
