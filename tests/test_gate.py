@@ -160,7 +160,8 @@ def test_about_someone_reads_who_is_asked_about_not_who_asks():
 
 
 def test_a_question_about_the_user_is_not_declined_for_a_never_given_one_about_someone_else():
-    trained = ["What is my favorite food?", "Which dish do I like best?", "When is my birthday?", "What day was I born?"]
+    trained = ["What is my favorite food?", "Which dish do I like best?", "When is my birthday?",
+               "What day was I born?"]
     ids = ["food", "food", "birthday", "birthday"]
     unknown = ["What is my partner's favorite food?", "What is Tomasz's favorite food?", "What is my blood type?"]
     asked = ["My partner wants to cook me my favorite food for my birthday. What should he make?",

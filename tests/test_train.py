@@ -60,7 +60,8 @@ def test_packed_examples_do_not_see_each_other(tiny, small_facts):
     skip = len(shared_prefix(examples))
     assert skip > 5  # the chat template's system turn
     alone = answer_loss_sum(model, pack(examples, [0], skip))
-    together = answer_loss_sum(model, pack(examples, [0, 1, 2], skip)) - answer_loss_sum(model, pack(examples, [1, 2], skip))
+    together = answer_loss_sum(model, pack(examples, [0, 1, 2], skip))
+    together -= answer_loss_sum(model, pack(examples, [1, 2], skip))
     assert torch.allclose(alone, together, rtol=1e-4), (alone, together)
     allowed = pack(examples, [0, 1], skip)["allowed"]
     first = len(examples[0].input_ids) - 1 - skip

@@ -99,7 +99,8 @@ def _someone(names: frozenset[str]) -> re.Pattern:
     """Any person or animal word of data/contrasts.yaml, or one of `names`, anywhere ("my primary care
     doctor", "a brother"), but not right before a verb of asking."""
     data = _contrast_data()
-    words = sorted({w.lower() for g in _OTHERS for kind in data.get(g, []) for w in kind} | names, key=len, reverse=True)
+    words = {w.lower() for group in _OTHERS for kind in data.get(group, []) for w in kind} | names
+    words = sorted(words, key=len, reverse=True)
     alternation = "|".join(re.escape(w) for w in words)
     return re.compile(rf"(?<![\w-])(?:{alternation})(?:s|es|'s)?(?![\w-])(?!\s+(?:{_asking()})\b)", re.IGNORECASE)
 
