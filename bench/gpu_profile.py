@@ -29,9 +29,9 @@ from andraeus.train import add_lora, fit  # noqa: E402
 
 
 def ms_per_step(model, tok, examples, config, steps: int, warmup: int = 3) -> float:
-    fit(model, tok, examples, replace(config, max_steps=warmup), progress=False)
+    fit(model, examples, replace(config, max_steps=warmup), progress=False)
     _sync(config.device)
-    stats = fit(model, tok, examples, replace(config, max_steps=steps), progress=False)
+    stats = fit(model, examples, replace(config, max_steps=steps), progress=False)
     return stats.seconds / steps * 1e3
 
 
@@ -63,7 +63,7 @@ def profile_steps(model, tok, examples, config, device: str, steps: int = 3) -> 
     _sync(device)
     start = time.perf_counter()
     with profile(activities=acts) as prof:
-        fit(model, tok, examples, replace(config, max_steps=steps), progress=False)
+        fit(model, examples, replace(config, max_steps=steps), progress=False)
         _sync(device)
     wall = time.perf_counter() - start
     events = prof.key_averages()

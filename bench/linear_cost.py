@@ -28,7 +28,7 @@ def one_size(n: int, epochs: int) -> dict:
     prep_s = time.perf_counter() - start
     model, tok = load_model(config.model, "cpu")
     examples = build_examples(tok, facts, split, config)
-    stats = fit(add_lora(model, config), tok, examples, config, progress=False)
+    stats = fit(add_lora(model, config), examples, config, progress=False)
     return {"facts": n, "examples": len(examples), "tokens": stats.tokens, "prep_s": prep_s,
             "train_s": stats.seconds, "total_s": prep_s + stats.seconds}
 

@@ -40,7 +40,7 @@ def main() -> None:
     examples = build_examples(tok, facts, make_split(facts, 10, 0, 4), base)[: args.examples]
     mean_len = sum(len(e.input_ids) for e in examples) / len(examples)
     print(f"{len(examples)} examples, mean length {mean_len:.1f} tokens, shared prefix {len(shared_prefix(examples))}")
-    fit(model, tok, examples[:8], base, progress=False)  # warm-up
+    fit(model, examples[:8], base, progress=False)  # warm-up
     variants = {
         "micro-batch 2 x accumulate 4, no prefix sharing": replace(base, fuse_micro_batches=False, share_prefix=False),
         "one pass of 8, no prefix sharing": replace(base, share_prefix=False),
@@ -48,11 +48,11 @@ def main() -> None:
     }
     for name, cfg in variants.items():
         start = time.perf_counter()
-        stats = fit(model, tok, examples, cfg, progress=False)
+        stats = fit(model, examples, cfg, progress=False)
         print(f"{name:<50} {stats.tokens / (time.perf_counter() - start):6.0f} tokens/s")
     dropout_ab(model, tok, examples, base)
     with profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:
-        fit(model, tok, examples[:32], base, progress=False)
+        fit(model, examples[:32], base, progress=False)
     print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=8))
     matmuls_by_kind(prof, base.lora_rank, len(shared_prefix(examples)))
 
@@ -93,7 +93,7 @@ def dropout_ab(model, tok, examples, config: TrainConfig) -> None:
             m.lora_dropout["default"] = (SharedInputDropout(config.lora_dropout, memo) if shared
                                          else torch.nn.Dropout(config.lora_dropout))
         start = time.perf_counter()
-        stats = fit(model, tok, examples, config, progress=False)
+        stats = fit(model, examples, config, progress=False)
         label = "shared-mask dropout (default)" if shared else "PEFT's dropout"
         print(f"{label:<50} {stats.tokens / (time.perf_counter() - start):6.0f} tokens/s")
 

@@ -15,9 +15,9 @@ base = TrainConfig(variations=10, epochs=1)
 model, tok = load_model(base.model, "cpu")
 model = add_lora(model, base)
 ex = build_examples(tok, facts, make_split(facts, 10, 0, 4), base)[:96]
-fit(model, tok, ex[:16], base, progress=False)
-s=time.perf_counter(); st = fit(model, tok, ex, base, progress=False); print("eager tok/s", round(st.tokens/(time.perf_counter()-s),1), flush=True)
+fit(model, ex[:16], base, progress=False)
+s=time.perf_counter(); st = fit(model, ex, base, progress=False); print("eager tok/s", round(st.tokens/(time.perf_counter()-s),1), flush=True)
 layers = model.base_model.model.model.layers
 for l in layers: l.compile(dynamic=True)
-s=time.perf_counter(); fit(model, tok, ex[:16], base, progress=False); print("compile warmup s", round(time.perf_counter()-s,1), flush=True)
-s=time.perf_counter(); st = fit(model, tok, ex, base, progress=False); print("compiled tok/s", round(st.tokens/(time.perf_counter()-s),1), flush=True)
+s=time.perf_counter(); fit(model, ex[:16], base, progress=False); print("compile warmup s", round(time.perf_counter()-s,1), flush=True)
+s=time.perf_counter(); st = fit(model, ex, base, progress=False); print("compiled tok/s", round(st.tokens/(time.perf_counter()-s),1), flush=True)

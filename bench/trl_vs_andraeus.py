@@ -147,11 +147,11 @@ def run_andraeus(args, early: bool = False, quantize: str | None = None) -> dict
     facts, config, split, model, tok, examples = _setup(args, stop_when_learned=early, quantize=quantize)
     model = add_lora(model, config)
     if args.steps:  # throughput: warm up, then time a fixed number of steps
-        fit(model, tok, examples, replace(config, max_steps=args.warmup), progress=False)
+        fit(model, examples, replace(config, max_steps=args.warmup), progress=False)
         _reset_peak(args.device)
         config = replace(config, max_steps=args.steps)
     learned = learned_check(model, tok, facts, split, config) if early else None
-    stats = fit(model, tok, examples, config, progress=False, learned=learned)
+    stats = fit(model, examples, config, progress=False, learned=learned)
     body, lora, head = flops_per_token(model)
     top = top_share(model, config)
     work = training_flops(body, lora, head, stats.processed_tokens, stats.answer_tokens, top,

@@ -112,8 +112,8 @@ def test_prefix_sharing_is_on_by_default_and_can_be_turned_off(tiny, small_facts
     lora = add_lora(model, cfg)
     try:
         examples = build_examples(tok, small_facts, make_split(small_facts, 3, 0, 2), cfg)
-        auto = train_mod.fit(lora, tok, examples, cfg, progress=False)
-        off = train_mod.fit(lora, tok, examples, TrainConfig(**{**TINY, "max_steps": 1, "share_prefix": False}),
+        auto = train_mod.fit(lora, examples, cfg, progress=False)
+        off = train_mod.fit(lora, examples, TrainConfig(**{**TINY, "max_steps": 1, "share_prefix": False}),
                             progress=False)
         # the same rows; without sharing every row runs its own copy of the prefix, not one for all
         prefix = len(shared_prefix(examples))
@@ -139,13 +139,13 @@ def test_stop_when_learned_ends_after_the_first_epoch_that_passes(small_facts):
     early = TrainConfig(**{**TINY, "epochs": 3, "stop_when_learned": True})
     calls = []
     checks = iter([False, True])
-    stats = train_mod.fit(lora, tok, examples, early, progress=False,
+    stats = train_mod.fit(lora, examples, early, progress=False,
                           learned=lambda: calls.append(lora.training) or next(checks))
     assert (stats.epochs_run, stats.learned_at_epoch, stats.steps) == (2, 2, 4)
     assert calls == [False, False]  # checked in eval mode (no dropout), after epochs 1 and 2
-    never = train_mod.fit(lora, tok, examples, early, progress=False, learned=lambda: calls.append(1) or False)
+    never = train_mod.fit(lora, examples, early, progress=False, learned=lambda: calls.append(1) or False)
     assert (never.epochs_run, never.learned_at_epoch) == (3, None) and len(calls) == 4  # not after the last
-    plain = train_mod.fit(lora, tok, examples, TrainConfig(**{**TINY, "epochs": 3}), progress=False,
+    plain = train_mod.fit(lora, examples, TrainConfig(**{**TINY, "epochs": 3}), progress=False,
                           learned=lambda: True)
     assert plain.epochs_run == 3  # off unless asked for
     with pytest.raises(ValueError, match="choose one"):
@@ -166,7 +166,7 @@ def test_training_lowers_the_loss(small_facts):
     cfg = TrainConfig(**{**TINY, "epochs": 8, "learning_rate": 3e-2})
     lora = add_lora(model, cfg)
     examples = build_examples(tok, small_facts, make_split(small_facts, 3, 0, 2), cfg)
-    stats = train_mod.fit(lora, tok, examples, cfg, progress=False)
+    stats = train_mod.fit(lora, examples, cfg, progress=False)
     assert stats.steps == 8 * 2  # 9 examples, effective batch 8 -> 2 steps per epoch
     assert stats.losses[-1] < stats.losses[0] - 1.0, stats.losses
 
@@ -182,7 +182,7 @@ def test_training_with_cached_frozen_layers_matches_training_without(small_facts
         torch.manual_seed(0)
         lora = add_lora(model, cfg)
         examples = build_examples(tok, small_facts, make_split(small_facts, 3, 0, 2), cfg)
-        losses[cache] = train_mod.fit(lora, tok, examples, cfg, progress=False).losses
+        losses[cache] = train_mod.fit(lora, examples, cfg, progress=False).losses
     assert losses[True][-1] < losses[True][0] - 1.0, losses[True]
     assert losses[True] == pytest.approx(losses[False], rel=1e-4)  # same dropout draws, same steps
 

@@ -268,6 +268,11 @@ def shared_prefix(examples: Sequence[Example]) -> tuple[int, ...]:
     return tuple(first[:max(n, 0)])
 
 
+def _base(model):
+    """The transformers model under a PEFT wrapper (or the model itself)."""
+    return model.get_base_model() if hasattr(model, "get_base_model") else model
+
+
 def _additive(allowed: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
     """A packed row's 4D attention mask as transformers takes it ready-made: 0 where allowed, the
     dtype's minimum elsewhere (eager and SDPA attention both add it to the scores)."""
@@ -279,7 +284,7 @@ def answer_loss_sum(model, batch: dict, frozen: "FrozenBottom | None" = None) ->
     """Summed next-token loss on answer tokens of a packed row (see pack); logits computed only where
     a target is an answer token. With `frozen`, the batch's "hidden" (states entering the first LoRA
     layer) replaces its token ids and only the layers from there up run."""
-    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    base = _base(model)
     decoder = base.get_decoder()
     dtype = base.get_input_embeddings().weight.dtype
     mask = _additive(batch["allowed"], dtype)
@@ -338,7 +343,7 @@ def frozen_bottom(model, examples: Sequence[Example], skip: int, chunk: int = 32
     """Run every example once through the frozen layers below the lowest LoRA layer and keep what
     enters it; None when every layer has LoRA or the decoder is not one FrozenBottom can continue.
     `skip`: the length of the prefix every example shares, kept once."""
-    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    base = _base(model)
     decoder = base.get_decoder()
     start = next(i for i, layer in enumerate(decoder.layers) if any(p.requires_grad for p in layer.parameters()))
     if start == 0 or not _starts_midway(decoder) or not examples:
@@ -460,7 +465,7 @@ def learned_check(model, tokenizer, facts: FactSet, split: Split, config: TrainC
     return lambda: all(r.correct for r in ask_phrasings(answerer, facts, sample, "train"))
 
 
-def fit(model, tokenizer, examples: Sequence[Example], config: TrainConfig, progress: bool = True,
+def fit(model, examples: Sequence[Example], config: TrainConfig, progress: bool = True,
         learned: Callable[[], bool] | None = None) -> TrainStats:
     """Train the LoRA weights of a PEFT model in place; with `learned` (see learned_check) and
     `config.stop_when_learned`, stop after the first epoch that passes it."""
@@ -568,7 +573,7 @@ def train(facts: FactSet, out: str | Path, config: TrainConfig | None = None, sp
     examples = build_examples(tok, facts, split, config) + replay + abstain_ex
     model = add_lora(model, config)
     learned = learned_check(model, tok, facts, split, config) if config.stop_when_learned else None
-    stats = fit(model, tok, examples, config, progress, learned)
+    stats = fit(model, examples, config, progress, learned)
 
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
