@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from andraeus.gate import Gate, concepts, conflicts, in_own_voice
+from andraeus.gate import Gate, concepts, conflicts, in_own_voice, speaks_as
 
 
 def test_gate_finds_personal_questions_without_a_first_person_word():
@@ -52,7 +52,8 @@ def test_gate_reads_the_persons_name_as_i():
 def test_contrast_words_name_concepts_a_question_or_phrasing_is_about():
     mom, sister = concepts("whats my moms name"), concepts("What is my sister's name?")
     assert mom & sister == {("attributes", 0)} and len(mom) == len(sister) == 2  # both a name, of different people
-    assert concepts("What's the name of the girl who grew up as my parents' other daughter?") == concepts("name")
+    assert concepts("What's the name of the girl who grew up as my parents' other daughter?") == concepts(
+        "name I grew up with")  # a name and childhood, no person
     assert concepts("What is my best friend called?") == concepts("my bestie's name")  # not also "friend"
     assert concepts("Please state what my car is.") == concepts("car")  # the verb "state" is not a place
     assert concepts("Which neighborhood of Portland do I live in?") != concepts("Which city do I live in?")
@@ -173,3 +174,31 @@ def test_a_question_about_the_user_is_not_declined_for_a_never_given_one_about_s
     before = Gate(trained, "Maya", unknown=unknown, anchor=True, fact_ids=ids, others=False)
     assert [r.to for r in before.route(asked)] == ["decline", "decline"]  # nearer the partner's and Tomasz's
     assert before.leaving_out([]).others is False
+
+
+def test_two_dates_and_two_places_of_one_kind_are_told_apart():
+    birthday, wedding = concepts("When is my birthday?"), concepts("When is my wedding anniversary?")
+    assert conflicts(birthday, concepts("Which day of the year marks the day I said 'I do'?")) == {"occasions"}
+    assert conflicts(wedding, concepts("On what date do I blow out candles on my cake?")) == {"occasions"}
+    assert conflicts(concepts("What is my partner's name?"), concepts("Who did I marry?")) == set()
+    city, hometown = concepts("Which city do I live in now?"), concepts("Where did I grow up?")
+    assert conflicts(city, concepts("Which town was I raised in?")) == {"life"}
+    assert conflicts(hometown, concepts("Where am I living these days?")) == {"life"}
+    assert conflicts(concepts("What is my sister's name?"), concepts("Who is the girl I grew up with?")) == set()
+    trained = ["When is my birthday?", "What day is my bday?", "When is my wedding anniversary?"]
+    gate = Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True,
+                fact_ids=["birthday", "birthday", "anniversary"])
+    assert gate.route(["On what day do we celebrate the date I tied the knot?"])[0].text == trained[2]
+
+
+def test_a_question_in_someone_elses_voice_is_declined():
+    names = frozenset({"tomasz", "leila"})
+    assert speaks_as("Tomasz here, borrowing Maya's phone - what's my favorite color?", names)
+    assert speaks_as("Hi, it's Leila: when is my birthday?", names) and speaks_as("I'm Leila, what's my job?", names)
+    assert not speaks_as("Maya here, what's my dog's name?", names)  # the user, not someone else
+    assert not speaks_as("This is Tomasz's phone, but what's my favorite color?", names)
+    assert not speaks_as("I'm allergic to what again?", names)
+    trained = ["What is my favorite color?", "Which color do I like best?"]
+    gate = Gate(trained, "Maya", unknown=["When is Tomasz's birthday?"], anchor=True, fact_ids=["color", "color"])
+    routes = gate.route(["Tomasz here, what's my favorite color?", "Tomasz asked what my favorite color is"])
+    assert [r.to for r in routes] == ["decline", "adapter"]

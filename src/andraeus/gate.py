@@ -59,28 +59,35 @@ def _asking() -> str:
 
 
 @cache
-def _lexicon() -> list[tuple[re.Pattern, tuple[str, int]]]:
-    """Each word of data/contrasts.yaml as a pattern and its (group, concept), longest words first."""
+def _lexicon() -> list[tuple[re.Pattern, frozenset[tuple[str, int]]]]:
+    """Each word of data/contrasts.yaml as a pattern and the (group, concept)s it names, longest words
+    first (a word may name a concept in more than one group: "birthday" is an attribute and an occasion)."""
     data = _contrast_data()
     owned = set(data.get("owned", []))
     asking = _asking()
     groups = {k: v for k, v in data.items() if k not in _SETTINGS}
-    words = [(w.lower(), (group, i)) for group, kinds in groups.items() for i, ws in enumerate(kinds) for w in ws]
-    words.sort(key=lambda w: -len(w[0]))
+    named: dict[str, set[tuple[str, int]]] = {}
+    for group, kinds in groups.items():
+        for i, ws in enumerate(kinds):
+            for w in ws:
+                named.setdefault(w.lower(), set()).add((group, i))
     lead = {True: r"\b(?:my|our)\s+(?:[a-z]+\s+)?", False: r"(?<![\w-])"}
     tail = {True: rf"(?![\w-])(?!\s+(?:{asking})\b)", False: r"(?![\w-])"}
-    return [(re.compile(rf"{lead[c[0] in owned]}{re.escape(w)}(?:s|es)?{tail[c[0] in owned]}", re.IGNORECASE), c)
-            for w, c in words]
+    out = []
+    for w in sorted(named, key=lambda w: -len(w)):
+        mine = any(g in owned for g, _ in named[w])
+        out.append((re.compile(rf"{lead[mine]}{re.escape(w)}(?:s|es)?{tail[mine]}", re.IGNORECASE), frozenset(named[w])))
+    return out
 
 
 def concepts(text: str) -> frozenset[tuple[str, int]]:
     """The contrast concepts a text names, as (group, index): "my mom's name" names a person and a name."""
     text = text.replace("\u2019", "'")
-    found = set()
-    for pattern, concept in _lexicon():
+    found: set[tuple[str, int]] = set()
+    for pattern, named in _lexicon():
         text, n = pattern.subn(" ", text)  # a word matched is gone: "best friend" is not also "friend"
         if n:
-            found.add(concept)
+            found |= named
     return frozenset(found)
 
 
@@ -116,6 +123,18 @@ def about_someone(text: str, names: frozenset[str] = frozenset()) -> bool:
     user's favorite meal), or something of theirs ("my sister wants to know her favorite color")?"""
     text = text.replace("\u2019", "'")
     return _someone(names).search(text) is not None or _THEIRS.search(text) is not None
+
+
+# "Tomasz here, ...", "Hi, it's Leila: ...": the one asking says they are someone else
+_SPEAKER = re.compile(r"^\W*(?:(?i:hi|hey|hello)\W+)?(?:(?i:it's|it is|this is|i'm|i am)\s+([A-Z][a-z]+)\b(?!')"
+                      r"|([A-Z][a-z]+)\s+(?i:here)\b)")
+
+
+def speaks_as(text: str, names: frozenset[str]) -> bool:
+    """Does the question open in the voice of someone the facts name ("Tomasz here, what's my favorite
+    color?")? Their "my" is not the user's, and the facts hold nothing of theirs."""
+    m = _SPEAKER.search(text.replace("\u2019", "'"))
+    return m is not None and (m.group(1) or m.group(2)).lower() in names
 
 
 def conflicts(fact: frozenset, question: frozenset) -> set[str]:
@@ -281,7 +300,7 @@ class Gate:
             general_like = to_general[i] >= near[i] and (to_unknown is None or to_general[i] >= to_unknown[i])
             if not (said[i] or (near[i] > to_general[i] and near[i] >= NEAR_ENOUGH)) or general_like:
                 out.append(Route("base", question))  # not about the person, or says "me" but asks for a joke
-            elif to_unknown is not None and to_unknown[i] > near[i] + self.margin:
+            elif to_unknown is not None and (to_unknown[i] > near[i] + self.margin or speaks_as(question, self._names)):
                 out.append(Route("decline", question))
             elif (best := self._allowed(question, asked[i], similar[i], float(near[i])) if contrast
                   else int(which[i])) is None:
