@@ -92,6 +92,7 @@ def concepts(text: str) -> frozenset[tuple[str, int]]:
 
 
 _OTHERS = ("people", "animals")  # contrast groups whose words name someone other than the user
+_THINGS = ("animals", "vehicles")  # contrast groups of what the user owns and may call by its name
 _NOT_NAMES = {"what", "it", "who", "that", "where", "when", "how", "there", "here", "he", "she", "let", "which", "why"}
 _NAME_POSSESSIVE = re.compile(r"\b([A-Z][a-z]+)'s\b")
 
@@ -173,7 +174,8 @@ class Gate:
     the question is not (`about_someone`): "My partner wants to cook me my favorite food" is not
     "What is my partner's favorite food?".
     `answers` (fact id -> its answer and aliases): a question that already names the nearest fact's
-    answer asks something else about it ("How long have I played the cello?") and is declined."""
+    answer asks something else about it ("How long have I played the cello?") and is declined, as
+    is one that calls another fact's animal or vehicle by its name ("What year is my Outback?")."""
 
     def __init__(self, personal: Sequence[str], person: str | None = None, general: Sequence[str] | None = None,
                  unknown: Sequence[str] = (), anchor: bool = False, margin: float = 0.1, anchor_floor: float = 0.3,
@@ -231,10 +233,22 @@ class Gate:
         out = [j for j, c in enumerate(self._unknown_concepts) if conflicts(c, asked)]
         return out if about_someone(question, self._names) else out + self._unknown_others
 
+    @cached_property
+    def _possessions(self) -> dict[str, list[str]]:
+        """Per fact whose phrasings name an animal or a vehicle, the words that name it in a question:
+        its answers and their longer words ("outback" of "Subaru Outback"), normalised and padded."""
+        owned = {f for f, named in zip(self.fact_ids or [], self._given) if f and any(g in _THINGS for g, _ in named)}
+        return {f: self.answers[f] + [f" {w} " for a in self.answers[f] for w in a.split() if len(w) >= 4]
+                for f in owned if f in self.answers}
+
     def _names_answer(self, question: str, j: int) -> bool:
-        """Does the question already name the answer of trained phrasing j's fact?"""
+        """Does the question name the answer of trained phrasing j's fact, or by name an animal or
+        vehicle of another fact ("What color is my Outback?" near "What is my favorite color?")?"""
         said = f" {normalise(question)} "
-        return any(a in said for a in self.answers.get(self.fact_ids[j], ()))
+        fact = self.fact_ids[j]
+        if any(a in said for a in self.answers.get(fact, ())):
+            return True
+        return any(f != fact and any(w in said for w in words) for f, words in self._possessions.items())
 
     def _allowed(self, question: str, asked: frozenset, similar, near: float) -> int | None:
         """The nearest trained phrasing, unless the question names its fact's answer (None) or the
