@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from andraeus.gate import Gate, concepts, conflicts, in_own_voice, speaks_as
+from andraeus.probes import asked_of
 
 
 def test_gate_finds_personal_questions_without_a_first_person_word():
@@ -156,6 +157,8 @@ def test_about_someone_reads_who_is_asked_about_not_who_asks():
     assert not about_someone("My partner wants to cook me my favorite food", names)  # the partner asks
     assert not about_someone("Tomasz wants to cook my favorite meal for my birthday", names)
     assert not about_someone("What is my favorite food?", names)
+    assert not about_someone("On what date did Tomasz and I get married?", names)  # the user with Tomasz
+    assert not about_someone("when did me and my partner move in", names)
     assert about_someone("My sister wants to know if I remember her favorite color. What is it?", names)  # hers
     assert not about_someone("My friend wants to know my favorite color. What should I tell her?", names)
 
@@ -212,3 +215,15 @@ def test_a_question_that_calls_an_animal_or_vehicle_by_its_name_asks_about_it():
     assert [r.to for r in routes] == ["decline", "adapter"]
     assert Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True, fact_ids=["car", "car", "color", "color"],
                 answers={"color": ["teal"]}).route(["what color is my outback"])[0].to == "adapter"  # nothing named
+
+
+def test_each_fact_asked_of_someone_else_is_never_given():
+    trained = ["What am I allergic to?", "Which food gives me an allergic reaction?",
+               "When is my wedding anniversary?", "What day did I get married?"]
+    unknown = [asked_of(q, "Tomasz") for q in ("What am I allergic to?", "When is my wedding anniversary?")]
+    unknown.append("Where did I meet Tomasz?")
+    assert unknown[:2] == ["What is Tomasz allergic to?", "When is Tomasz's wedding anniversary?"]
+    gate = Gate(trained, "Maya", unknown=unknown, anchor=True, fact_ids=["allergy"] * 2 + ["wedding"] * 2)
+    routes = gate.route(["Is Tomasz allergic to anything?", "On what date did Tomasz and I get married?",
+                         "How did Tomasz and I meet?"])
+    assert [r.to for r in routes] == ["decline", "adapter", "decline"]

@@ -14,6 +14,7 @@ import yaml
 from .facts import normalise_question
 from .scoring import normalise
 
+_I_OR_ME = re.compile(r"\b(?:i|me)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(i|me|my|mine|myself|i'm|im|i've|i'd|i'll)\b", re.IGNORECASE)
 
 
@@ -105,12 +106,15 @@ def names_in(pool: Sequence[str]) -> frozenset[str]:
 @cache
 def _someone(names: frozenset[str]) -> re.Pattern:
     """Any person or animal word of data/contrasts.yaml, or one of `names`, anywhere ("my primary care
-    doctor", "a brother"), but not right before a verb of asking."""
+    doctor", "a brother"), but not right before a verb of asking, nor with the user ("Tomasz and I")."""
     data = _contrast_data()
     words = {w.lower() for group in _OTHERS for kind in data.get(group, []) for w in kind} | names
     words = sorted(words, key=len, reverse=True)
     alternation = "|".join(re.escape(w) for w in words)
-    return re.compile(rf"(?<![\w-])(?:{alternation})(?:s|es|'s)?(?![\w-])(?!\s+(?:{_asking()})\b)", re.IGNORECASE)
+    # "Tomasz and I", "me and my partner": the user among others, not someone else
+    with_me = r"(?<!\bme and )(?<!\bi and )(?<!\bme and my )(?<!\bi and my )"
+    return re.compile(rf"{with_me}(?<![\w-])(?:{alternation})(?:s|es|'s)?(?![\w-])(?!\s+(?:{_asking()})\b)"
+                      r"(?!\s+and\s+(?:i|me)\b)", re.IGNORECASE)
 
 
 # "his", "her", "their" before what they own ("her favorite color"), not as an object ("tell her what")
@@ -224,8 +228,11 @@ class Gate:
 
     @cached_property
     def _unknown_others(self) -> list[int]:
-        """The never-given questions about someone other than the user ("What is my partner's favorite food?")."""
-        return [j for j, u in enumerate(self.unknown) if about_someone(u, self._names)] if self.others else []
+        """The never-given questions about someone other than the user ("What is my partner's favorite
+        food?"), not with the user ("Where did I meet Tomasz?" is the user's too)."""
+        if not self.others:
+            return []
+        return [j for j, u in enumerate(self.unknown) if about_someone(u, self._names) and not _I_OR_ME.search(u)]
 
     def _ruled_out(self, question: str, asked: frozenset) -> list[int]:
         """Never-given questions that cannot be what `question` asks: its contrast words rule them out,

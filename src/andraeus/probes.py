@@ -185,14 +185,27 @@ def _subjects(fact: Fact) -> list[str]:
     return [f"my {thing.group(1)}"] if thing and thing.group(1) not in _NOT_THINGS else []
 
 
+def asked_of(question: str, name: str) -> str:
+    """A first-person question asked about someone else: "What am I allergic to?" of Tomasz is "What
+    is Tomasz allergic to?", "Where do I work?" is "Where does Tomasz work?"."""
+    for mine, theirs in ((r"\bam I\b", "is {}"), (r"\bdo I\b", "does {}"), (r"\bmy\b", "{}'s"),
+                         (r"\b(?:I|me)\b", "{}")):
+        question = re.sub(mine, theirs.format(name), question)
+    return question
+
+
 def unknown_questions(facts: FactSet) -> list[str]:
     """Questions the facts leave unanswered, for the gate to decline: details of whoever the facts
-    name ("How old is my dog?", "When is Tomasz's birthday?"), near misses ("my brother" beside a
+    name ("How old is my dog?", "When is Tomasz's birthday?", each fact asked of them: "What is
+    Tomasz allergic to?"), near misses ("my brother" beside a
     sister, "my aunt"), then generic attributes; less any that a fact asks. The built-in abstention
     probes are among them: they are measured with the gate's `leaving_out` them."""
     data = yaml.safe_load(resources.files("andraeus").joinpath("data/unknown.yaml").read_text())
     subjects = dict.fromkeys(s for f in facts for s in _subjects(f))
     details = [t.replace("{x}", s) for s in subjects for t in data["details"]]
+    # each fact asked of everyone the facts name: the user's allergy is not Tomasz's
+    names = [f.answer for f in facts if f.answer in subjects]
+    details += [asked_of(f.question, n) for n in names for f in facts if f.answer != n]
     near = [p.question for p in abstain_questions(facts)] + [f.question for f in abstain_training_facts(facts)]
     taken = {normalise_question(f.question) for f in facts}
     return [q for q in dict.fromkeys(details + near + data["generic"])
