@@ -213,12 +213,14 @@ def test_a_question_in_someone_elses_voice_is_declined():
 
 def test_a_question_that_calls_an_animal_or_vehicle_by_its_name_asks_about_it():
     trained = ["What car do I drive?", "Which vehicle do I own?", "What is my favorite color?", "Which color do I like?"]
-    gate = Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True,
-                fact_ids=["car", "car", "color", "color"], answers={"car": ["Subaru Outback"], "color": ["teal"]})
+    ids = ["car", "car", "color", "color"]
+    gate = Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True, fact_ids=ids,
+                answers={"car": ["Subaru Outback"], "color": ["teal"]})
     routes = gate.route(["what color is my outback", "What's my favourite colour?"])
     assert [r.to for r in routes] == ["decline", "adapter"]
-    assert Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True, fact_ids=["car", "car", "color", "color"],
-                answers={"color": ["teal"]}).route(["what color is my outback"])[0].to == "adapter"  # nothing named
+    unnamed = Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True, fact_ids=ids,
+                   answers={"color": ["teal"]})
+    assert unnamed.route(["what color is my outback"])[0].to == "adapter"  # the car's name unknown: nothing named
 
 
 def test_each_fact_asked_of_someone_else_is_never_given():

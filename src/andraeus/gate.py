@@ -77,7 +77,8 @@ def _lexicon() -> list[tuple[re.Pattern, frozenset[tuple[str, int]]]]:
     out = []
     for w in sorted(named, key=lambda w: -len(w)):
         mine = any(g in owned for g, _ in named[w])
-        out.append((re.compile(rf"{lead[mine]}{re.escape(w)}(?:s|es)?{tail[mine]}", re.IGNORECASE), frozenset(named[w])))
+        pattern = re.compile(rf"{lead[mine]}{re.escape(w)}(?:s|es)?{tail[mine]}", re.IGNORECASE)
+        out.append((pattern, frozenset(named[w])))
     return out
 
 
@@ -321,7 +322,8 @@ class Gate:
             general_like = to_general[i] >= near[i] and (to_unknown is None or to_general[i] >= to_unknown[i])
             if not (said[i] or (near[i] > to_general[i] and near[i] >= NEAR_ENOUGH)) or general_like:
                 out.append(Route("base", question))  # not about the person, or says "me" but asks for a joke
-            elif to_unknown is not None and (to_unknown[i] > near[i] + self.margin or speaks_as(question, self._names)):
+            elif to_unknown is not None and (to_unknown[i] > near[i] + self.margin
+                                             or speaks_as(question, self._names)):  # "Tomasz here, ..."
                 out.append(Route("decline", question))
             elif (best := self._allowed(question, asked[i], similar[i], float(near[i])) if contrast
                   else int(which[i])) is None:

@@ -197,9 +197,9 @@ def asked_of(question: str, name: str) -> str:
 def unknown_questions(facts: FactSet) -> list[str]:
     """Questions the facts leave unanswered, for the gate to decline: details of whoever the facts
     name ("How old is my dog?", "When is Tomasz's birthday?", each fact asked of them: "What is
-    Tomasz allergic to?"), near misses ("my brother" beside a
-    sister, "my aunt"), then generic attributes; less any that a fact asks. The built-in abstention
-    probes are among them: they are measured with the gate's `leaving_out` them."""
+    Tomasz allergic to?"), near misses ("my brother" beside a sister, "my aunt"), then generic
+    attributes; less any that a fact asks. The built-in abstention probes are among them: they are
+    measured with the gate's `leaving_out` them."""
     data = yaml.safe_load(resources.files("andraeus").joinpath("data/unknown.yaml").read_text())
     subjects = dict.fromkeys(s for f in facts for s in _subjects(f))
     details = [t.replace("{x}", s) for s in subjects for t in data["details"]]
