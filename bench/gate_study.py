@@ -6,7 +6,8 @@ of answering the same questions with the same adapter, each leaving out one more
   no someone else     the same, but a never-given question about someone else (a person, a pet, a
                       name) counts as near a question that is not ("My partner wants to cook me my
                       favorite food" against "What is my partner's favorite food?")
-  no answers named    nor declining a question that names its fact's answer
+  no answers named    nor declining a question that names its fact's answer, or another fact's
+                      pet or vehicle by its name ("What year is my Outback?")
   no contrast words   nor the contrast words (data/contrasts.yaml): nearness alone
   anchoring     anchoring only (no declines)
   as written    the gate routes, but the adapter reads the user's own words (the method alone)
