@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from andraeus.gate import Gate, concepts, conflicts, in_own_voice, speaks_as
+from andraeus.gate import Gate, concepts, conflicts, excluding, in_own_voice, speaks_as
 from andraeus.probes import asked_of
 
 
@@ -52,7 +52,7 @@ def test_gate_reads_the_persons_name_as_i():
 
 def test_contrast_words_name_concepts_a_question_or_phrasing_is_about():
     mom, sister = concepts("whats my moms name"), concepts("What is my sister's name?")
-    assert mom & sister == {("attributes", 0)} and len(mom) == len(sister) == 2  # both a name, of different people
+    assert mom & sister == {("attributes", 0)} and len(mom) == len(sister) == 3  # a name, of different people
     assert concepts("What's the name of the girl who grew up as my parents' other daughter?") == concepts(
         "name I grew up with")  # a name and childhood, no person
     assert concepts("What is my best friend called?") == concepts("my bestie's name")  # not also "friend"
@@ -62,7 +62,7 @@ def test_contrast_words_name_concepts_a_question_or_phrasing_is_about():
 
 def test_a_fact_conflicts_with_a_question_when_they_name_different_concepts_of_one_group():
     sister = concepts("What is my sister's name?")
-    assert conflicts(sister, concepts("whats my moms name")) == {"people"}
+    assert conflicts(sister, concepts("whats my moms name")) == {"people", "subject"}
     assert conflicts(sister, concepts("My mom asked what my sister's name is")) == set()  # names the sister too
     assert conflicts(sister, concepts("What's my sister called?")) == set()
     assert conflicts(concepts("What is my favorite food?"), concepts("What's my favorite drink?")) == {"consumables"}
@@ -161,6 +161,9 @@ def test_about_someone_reads_who_is_asked_about_not_who_asks():
     assert not about_someone("when did me and my partner move in", names)
     assert about_someone("My sister wants to know if I remember her favorite color. What is it?", names)  # hers
     assert not about_someone("My friend wants to know my favorite color. What should I tell her?", names)
+    assert not about_someone("My partner is cooking dinner and wants to make my favorite meal", names)  # doing
+    assert not about_someone("Tomasz's planning a surprise dinner with the meal I like best", names)
+    assert about_someone("When is my sister's wedding?", names) and about_someone("What is my sister studying?", names)
 
 
 def test_a_question_about_the_user_is_not_declined_for_a_never_given_one_about_someone_else():
@@ -233,3 +236,33 @@ def test_each_fact_asked_of_someone_else_is_never_given():
     routes = gate.route(["Is Tomasz allergic to anything?", "On what date did Tomasz and I get married?",
                          "How did Tomasz and I meet?"])
     assert [r.to for r in routes] == ["decline", "adapter", "decline"]
+
+
+def test_what_a_question_says_it_is_not_about_rules_those_facts_out():
+    rest, no = excluding("Which person, not family and not my spouse, do I trust most?")
+    assert concepts("my sister") <= no and concepts("my partner") <= no and not concepts("my best friend") & no
+    assert concepts(rest) == frozenset()  # "my spouse" is not asked about
+    assert excluding("I'm not sure what my dog's name is")[1] == frozenset()  # nothing ruled out
+    rest, no = excluding("I'm listing a non-family emergency contact and want my closest pal")
+    assert concepts("my mom") <= no and concepts("my best friend") <= concepts(rest)
+    assert excluding("What's the name of my pet that isn't the dog?")[1] == concepts("dog")
+    trained = ["What is my partner's name?", "Who is my significant other?", "Who is my best friend?",
+               "What is my bestie's name?", "What is my sister's name?", "Who is my sister?"]
+    ids = ["partner", "partner", "best_friend", "best_friend", "sister", "sister"]
+    gate = Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True, fact_ids=ids, slack=0.2)
+    asked = ["Who is the person I'd call first, outside of family, when I need to talk?",
+             "Who is my significant other?"]
+    assert [r.text for r in gate.route(asked)] == [trained[2], trained[1]]
+    plain = Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True)
+    assert plain.route(asked[:1])[0].text in trained[:2]  # by nearness alone: the partner
+
+
+def test_a_question_about_a_person_is_not_answered_by_a_fact_about_an_animal():
+    assert conflicts(concepts("What is my dog's name?"), concepts("whats my SO's name again")) == {"subject"}
+    assert conflicts(concepts("What is my dog's name?"), concepts("What does my sister call my dog?")) == set()
+    assert conflicts(concepts("What car do I drive?"), concepts("What does my partner drive?")) == {"subject"}
+    trained = ["uh whats my pups name again", "What is my dog's name?", "whats my partners name again",
+               "Who is my significant other?"]
+    gate = Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True,
+                fact_ids=["dog", "dog", "partner", "partner"])
+    assert gate.route(["whats my SO's name again", "whats my bfs name"])[0].text in trained[2:]

@@ -41,7 +41,8 @@ def general_pool() -> list[str]:
     return [q for name in ("replay.yaml", "requests.yaml") for q in yaml.safe_load(data.joinpath(name).read_text())]
 
 
-_SETTINGS = ("owned", "asking", "defaults")  # the keys of contrasts.yaml that are not groups
+_SETTINGS = ("owned", "asking", "defaults", "excluding", "family", "kin")  # the keys of contrasts.yaml that are not groups
+_SUBJECTS = ("people", "animals", "vehicles")  # who or what a question is about: also one "subject" group
 
 
 @cache
@@ -62,7 +63,9 @@ def _asking() -> str:
 @cache
 def _lexicon() -> list[tuple[re.Pattern, frozenset[tuple[str, int]]]]:
     """Each word of data/contrasts.yaml as a pattern and the (group, concept)s it names, longest words
-    first (a word may name a concept in more than one group: "birthday" is an attribute and an occasion)."""
+    first (a word may name a concept in more than one group: "birthday" is an attribute and an occasion).
+    A person, an animal or a vehicle is also a concept of one "subject" group: a question about "my SO"
+    is not answered by a fact about the dog."""
     data = _contrast_data()
     owned = set(data.get("owned", []))
     asking = _asking()
@@ -72,6 +75,8 @@ def _lexicon() -> list[tuple[re.Pattern, frozenset[tuple[str, int]]]]:
         for i, ws in enumerate(kinds):
             for w in ws:
                 named.setdefault(w.lower(), set()).add((group, i))
+                if group in _SUBJECTS:
+                    named[w.lower()].add(("subject", f"{group} {i}"))
     lead = {True: r"\b(?:my|our)\s+(?:[a-z]+\s+)?", False: r"(?<![\w-])"}
     tail = {True: rf"(?![\w-])(?!\s+(?:{asking})\b)", False: r"(?![\w-])"}
     out = []
@@ -93,6 +98,61 @@ def concepts(text: str) -> frozenset[tuple[str, int]]:
     return frozenset(found)
 
 
+# where what a question rules out ends: "not sure what my dog's name is" rules nothing out
+_CLAUSE_END = re.compile(r"(?<![\w'-])(?:that|who|whom|which|what|whose|when|where|why|how|i|i'd|i'm|i've|i'll|do|does|"
+                         r"did|is|are|was|were|to|so|but|because|if|can|could|would|should|will|please)(?![\w'-])",
+                         re.IGNORECASE)
+
+
+@cache
+def _excluding() -> re.Pattern:
+    words = sorted(_contrast_data().get("excluding", []), key=len, reverse=True)
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, words))})(?P<joined>-|\s+)", re.IGNORECASE)
+
+
+@cache
+def _family() -> re.Pattern:
+    words = "|".join(map(re.escape, _contrast_data().get("family", [])))
+    return re.compile(rf"(?<![\w-])(?:{words})s?(?![\w-])", re.IGNORECASE)
+
+
+@cache
+def _kin() -> frozenset:
+    """The concepts "family" or "a relative" stand for: every relative and the partner."""
+    return frozenset().union(*(concepts(f"my {w}") for w in _contrast_data().get("kin", [])))
+
+
+def _span(text: str, start: int, joined: bool) -> int:
+    """Where the words ruled out from `start` end: the joined word ("non-family"), else at most five
+    words up to the clause's end (a comma, a question word, a verb)."""
+    if joined:
+        return start + len(re.match(r"[\w'-]*", text[start:]).group())
+    words = re.match(r"(?:[^\s,.;:?!]+\s*){1,5}", text[start:])
+    span = words.group() if words else ""
+    end = _CLAUSE_END.search(span)
+    return start + (end.start() if end else len(span.rstrip()))
+
+
+def excluding(text: str) -> tuple[str, frozenset]:
+    """What a question says it is not about ("a friend who isn't family", "not my spouse"): the text
+    without those words, and the people, animals and vehicles they rule out."""
+    text = text.replace("\u2019", "'")
+    out: set = set()
+    cuts = []
+    for m in _excluding().finditer(text):
+        end = _span(text, m.end(), m.group("joined") == "-")
+        span = text[m.end():end]
+        out.update(c for c in concepts(span) if c[0] in _SUBJECTS + ("subject",))
+        if _family().search(span):
+            out.update(_kin())
+        cuts.append((m.start(), end))
+    kept, at = [], 0
+    for start, end in cuts:  # in order; a "not" inside the words another rules out is cut with them
+        kept.append(text[at:max(start, at)])
+        at = max(at, end)
+    return " ".join(kept + [text[at:]]), frozenset(out)
+
+
 _OTHERS = ("people", "animals")  # contrast groups whose words name someone other than the user
 _THINGS = ("animals", "vehicles")  # contrast groups of what the user owns and may call by its name
 _NOT_NAMES = {"what", "it", "who", "that", "where", "when", "how", "there", "here", "he", "she", "let", "which", "why"}
@@ -107,7 +167,8 @@ def names_in(pool: Sequence[str]) -> frozenset[str]:
 @cache
 def _someone(names: frozenset[str]) -> re.Pattern:
     """Any person or animal word of data/contrasts.yaml, or one of `names`, anywhere ("my primary care
-    doctor", "a brother"), but not right before a verb of asking, nor with the user ("Tomasz and I")."""
+    doctor", "a brother"), but not right before a verb of asking, nor doing something ("my partner is
+    cooking my favorite meal"), nor with the user ("Tomasz and I")."""
     data = _contrast_data()
     words = {w.lower() for group in _OTHERS for kind in data.get(group, []) for w in kind} | names
     words = sorted(words, key=len, reverse=True)
@@ -115,7 +176,12 @@ def _someone(names: frozenset[str]) -> re.Pattern:
     # "Tomasz and I", "me and my partner": the user among others, not someone else
     with_me = r"(?<!\bme and )(?<!\bi and )(?<!\bme and my )(?<!\bi and my )"
     return re.compile(rf"{with_me}(?<![\w-])(?:{alternation})(?:s|es|'s)?(?![\w-])(?!\s+(?:{_asking()})\b)"
-                      r"(?!\s+and\s+(?:i|me)\b)", re.IGNORECASE)
+                      rf"(?!\s+and\s+(?:i|me)\b){_DOING}", re.IGNORECASE)
+
+
+# "is cooking", "'s planning": a verb after the person, not something of theirs ("my sister's wedding")
+_DOING = (r"(?!(?:(?<='s)|'s|\s+is|\s+was)\s+(?!(?:wedding|morning|evening|thing|ring|meeting|building|sibling|"
+          r"earring|clothing|painting|training|spring|string|king|wing)s?\b)[a-z]+ing\b)")
 
 
 # "his", "her", "their" before what they own ("her favorite color"), not as an object ("tell her what")
@@ -235,10 +301,11 @@ class Gate:
             return []
         return [j for j, u in enumerate(self.unknown) if about_someone(u, self._names) and not _I_OR_ME.search(u)]
 
-    def _ruled_out(self, question: str, asked: frozenset) -> list[int]:
-        """Never-given questions that cannot be what `question` asks: its contrast words rule them out,
-        or they are about someone else and it is not ("My partner wants to cook me my favorite food")."""
-        out = [j for j, c in enumerate(self._unknown_concepts) if conflicts(c, asked)]
+    def _ruled_out(self, question: str, asked: frozenset, no: frozenset) -> list[int]:
+        """Never-given questions that cannot be what `question` asks: its contrast words rule them out
+        (`no`: what it says it is not about), or they are about someone else and it is not ("My partner
+        wants to cook me my favorite food")."""
+        out = [j for j, c in enumerate(self._unknown_concepts) if conflicts(c, asked) or c & no]
         return out if about_someone(question, self._names) else out + self._unknown_others
 
     @cached_property
@@ -258,20 +325,22 @@ class Gate:
             return True
         return any(f != fact and any(w in said for w in words) for f, words in self._possessions.items())
 
-    def _allowed(self, question: str, asked: frozenset, similar, near: float) -> int | None:
+    def _allowed(self, question: str, asked: frozenset, no: frozenset, similar, near: float) -> int | None:
         """The nearest trained phrasing, unless the question names its fact's answer (None) or the
-        question's contrast words (`asked`) rule its fact out; then the nearest within `slack` whose
-        fact names what the question names there, or None."""
+        question's contrast words (`asked`) rule its fact out, or it says it is not about what the fact
+        names (`no`); then the nearest within `slack` whose fact names what the question names there
+        and nothing it rules out, or None."""
         first, *rest = similar.argsort(descending=True).tolist()
         if self._names_answer(question, first):
             return None
         groups = conflicts(self._given[first], asked)
-        if not groups:
+        if not groups and not self._given[first] & no:
             return first
         for j in rest:
             if similar[j] < near - self.slack:
                 break
-            if not conflicts(self._given[j], asked) and all(g in {h for h, _ in self._given[j] & asked} for g in groups):
+            if (not conflicts(self._given[j], asked) and not self._given[j] & no
+                    and all(g in {h for h, _ in self._given[j] & asked} for g in groups)):
                 return j
         return None
 
@@ -310,12 +379,13 @@ class Gate:
         near, which = similar.max(1)
         to_general = (q @ general.T).max(1).values
         contrast = self.fact_ids is not None and unknown is not None
-        asked = [concepts(x) for x in voiced] if contrast else None
+        parts = [excluding(x) for x in voiced] if contrast else None  # the rest, and what it rules out
+        asked = [concepts(rest) for rest, _ in parts] if contrast else None
         to_unknown = None
         if unknown is not None:
             to_unknown = q @ unknown.T
             for i, words in enumerate(asked or []):  # a never-given question ruled out is not a match
-                to_unknown[i, self._ruled_out(voiced[i], words)] = -1.0
+                to_unknown[i, self._ruled_out(parts[i][0], words, parts[i][1])] = -1.0
             to_unknown = to_unknown.max(1).values
         out = []
         for i, question in enumerate(questions):
@@ -325,7 +395,7 @@ class Gate:
             elif to_unknown is not None and (to_unknown[i] > near[i] + self.margin
                                              or speaks_as(question, self._names)):  # "Tomasz here, ..."
                 out.append(Route("decline", question))
-            elif (best := self._allowed(question, asked[i], similar[i], float(near[i])) if contrast
+            elif (best := self._allowed(question, asked[i], parts[i][1], similar[i], float(near[i])) if contrast
                   else int(which[i])) is None:
                 out.append(Route("decline", question))  # the contrast words rule out every near fact
             elif self.anchor and similar[i, best] >= self.anchor_floor:
