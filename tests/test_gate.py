@@ -246,6 +246,14 @@ def test_what_a_question_says_it_is_not_about_rules_those_facts_out():
     rest, no = excluding("I'm listing a non-family emergency contact and want my closest pal")
     assert concepts("my mom") <= no and concepts("my best friend") <= concepts(rest)
     assert excluding("What's the name of my pet that isn't the dog?")[1] == concepts("dog")
+    pets = Gate(["What is my dog's name?", "What is my cat's name?"], "Maya", unknown=["What is my blood type?"],
+                anchor=True, fact_ids=["dog", "cat"], slack=0.5)
+    assert pets.route(["What's the name of my pet that isn't the dog?"])[0].text == "What is my cat's name?"
+    trained = ["Who is my significant other?", "Who do I call my dog?", "What is my bestie called?"]  # by nearness
+    people = Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True, fact_ids=["partner", "dog", "friend"],
+                  slack=0.5)
+    route = people.route(["Who is the one person outside my family I'd call first?"])[0]
+    assert route.text == "What is my bestie called?"  # someone else, and a person: not the dog
     trained = ["What is my partner's name?", "Who is my significant other?", "Who is my best friend?",
                "What is my bestie's name?", "What is my sister's name?", "Who is my sister?"]
     ids = ["partner", "partner", "best_friend", "best_friend", "sister", "sister"]
@@ -261,6 +269,11 @@ def test_a_question_about_a_person_is_not_answered_by_a_fact_about_an_animal():
     assert conflicts(concepts("What is my dog's name?"), concepts("whats my SO's name again")) == {"subject"}
     assert conflicts(concepts("What is my dog's name?"), concepts("What does my sister call my dog?")) == set()
     assert conflicts(concepts("What car do I drive?"), concepts("What does my partner drive?")) == {"subject"}
+    sister = concepts("What is my sister's name?")  # the partner writes, the sister is asked about
+    assert conflicts(sister, concepts("My partner is writing cards to my family and asked for my sister's name")) == set()
+    assert conflicts(concepts("What is my partner's name?"), concepts("My sister is writing, what's my mom's name?"))
+    assert ("occasions", 1) in concepts("On which date did I say 'I do'?")  # quotes are not words
+    assert concepts("My parents' daughter who isn't me") == concepts("the daughter")  # no "my daughter"
     trained = ["uh whats my pups name again", "What is my dog's name?", "whats my partners name again",
                "Who is my significant other?"]
     gate = Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True,

@@ -60,6 +60,11 @@ def _asking() -> str:
     return "|".join(re.escape(v) for v in _contrast_data().get("asking", []))
 
 
+# "is cooking", "'s planning": a verb after the person, not something of theirs ("my sister's wedding")
+_DOING = (r"(?!(?:(?<='s)|'s|\s+is|\s+was)\s+(?!(?:wedding|morning|evening|thing|ring|meeting|building|sibling|"
+          r"earring|clothing|painting|training|spring|string|king|wing)s?\b)[a-z]+ing\b)")
+
+
 @cache
 def _lexicon() -> list[tuple[re.Pattern, frozenset[tuple[str, int]]]]:
     """Each word of data/contrasts.yaml as a pattern and the (group, concept)s it names, longest words
@@ -78,7 +83,7 @@ def _lexicon() -> list[tuple[re.Pattern, frozenset[tuple[str, int]]]]:
                 if group in _SUBJECTS:
                     named[w.lower()].add(("subject", f"{group} {i}"))
     lead = {True: r"\b(?:my|our)\s+(?:[a-z]+\s+)?", False: r"(?<![\w-])"}
-    tail = {True: rf"(?![\w-])(?!\s+(?:{asking})\b)", False: r"(?![\w-])"}
+    tail = {True: rf"(?![\w-])(?!\s+(?:{asking})\b){_DOING}", False: r"(?![\w-])"}
     out = []
     for w in sorted(named, key=lambda w: -len(w)):
         mine = any(g in owned for g, _ in named[w])
@@ -90,6 +95,7 @@ def _lexicon() -> list[tuple[re.Pattern, frozenset[tuple[str, int]]]]:
 def concepts(text: str) -> frozenset[tuple[str, int]]:
     """The contrast concepts a text names, as (group, index): "my mom's name" names a person and a name."""
     text = text.replace("\u2019", "'")
+    text = re.sub(r"(?<!\w)(['\"])([^'\"]*)\1(?!\w)", r"\2", text)  # "said 'I do'": quotes are not words
     found: set[tuple[str, int]] = set()
     for pattern, named in _lexicon():
         text, n = pattern.subn(" ", text)  # a word matched is gone: "best friend" is not also "friend"
@@ -177,11 +183,6 @@ def _someone(names: frozenset[str]) -> re.Pattern:
     with_me = r"(?<!\bme and )(?<!\bi and )(?<!\bme and my )(?<!\bi and my )"
     return re.compile(rf"{with_me}(?<![\w-])(?:{alternation})(?:s|es|'s)?(?![\w-])(?!\s+(?:{_asking()})\b)"
                       rf"(?!\s+and\s+(?:i|me)\b){_DOING}", re.IGNORECASE)
-
-
-# "is cooking", "'s planning": a verb after the person, not something of theirs ("my sister's wedding")
-_DOING = (r"(?!(?:(?<='s)|'s|\s+is|\s+was)\s+(?!(?:wedding|morning|evening|thing|ring|meeting|building|sibling|"
-          r"earring|clothing|painting|training|spring|string|king|wing)s?\b)[a-z]+ing\b)")
 
 
 # "his", "her", "their" before what they own ("her favorite color"), not as an object ("tell her what")
@@ -328,19 +329,24 @@ class Gate:
     def _allowed(self, question: str, asked: frozenset, no: frozenset, similar, near: float) -> int | None:
         """The nearest trained phrasing, unless the question names its fact's answer (None) or the
         question's contrast words (`asked`) rule its fact out, or it says it is not about what the fact
-        names (`no`); then the nearest within `slack` whose fact names what the question names there
-        and nothing it rules out, or None."""
+        names (`no`: "not my spouse" asks about someone else, a person); then the nearest within `slack`
+        whose fact names what the question names there and fits what it rules out, or None."""
         first, *rest = similar.argsort(descending=True).tolist()
         if self._names_answer(question, first):
             return None
-        groups = conflicts(self._given[first], asked)
-        if not groups and not self._given[first] & no:
+        kinds = {g for g, _ in no if g in _SUBJECTS}
+
+        def fits(j: int) -> bool:
+            named = self._given[j]
+            return not conflicts(named, asked) and not named & no and kinds <= {g for g, _ in named}
+
+        if fits(first):
             return first
+        groups = conflicts(self._given[first], asked)
         for j in rest:
             if similar[j] < near - self.slack:
                 break
-            if (not conflicts(self._given[j], asked) and not self._given[j] & no
-                    and all(g in {h for h, _ in self._given[j] & asked} for g in groups)):
+            if fits(j) and all(g in {h for h, _ in self._given[j] & asked} for g in groups):
                 return j
         return None
 
