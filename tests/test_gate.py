@@ -273,6 +273,9 @@ def test_a_question_about_a_person_is_not_answered_by_a_fact_about_an_animal():
     assert conflicts(sister, concepts("My partner is writing cards to my family and asked for my sister's name")) == set()
     assert conflicts(concepts("What is my partner's name?"), concepts("My sister is writing, what's my mom's name?"))
     assert ("occasions", 1) in concepts("On which date did I say 'I do'?")  # quotes are not words
+    employer, job = concepts("Which company do I work for?"), concepts("What is my job title?")
+    assert conflicts(job, concepts("What's the name of the outfit that sends me my paycheck?")) == {"work"}
+    assert conflicts(employer, concepts("What position is printed on my business card?")) == {"work"}
     assert concepts("My parents' daughter who isn't me") == concepts("the daughter")  # no "my daughter"
     trained = ["uh whats my pups name again", "What is my dog's name?", "whats my partners name again",
                "Who is my significant other?"]
