@@ -2,16 +2,17 @@
 
 Eager tokens/s on 96 examples (1 epoch), then each decoder layer compiled (dynamic shapes), its
 warm-up seconds, and compiled tokens/s on the same examples.
-Run: .venv/bin/python bench/torch_compile.py
+Run: .venv/bin/python bench/torch_compile.py [--lora-dropout P]   (P: default the recipe's 0.05)
 """
 
-import time, torch
+import sys, time, torch
 from andraeus.models import load_model
 from andraeus.train import TrainConfig, add_lora, build_examples, fit
 from andraeus.variations import make_split
 from andraeus.synth import synthetic_facts
 facts = synthetic_facts(30, seed=0)
-base = TrainConfig(variations=10, epochs=1)
+dropout = float(sys.argv[sys.argv.index("--lora-dropout") + 1]) if "--lora-dropout" in sys.argv else 0.05
+base = TrainConfig(variations=10, epochs=1, lora_dropout=dropout)
 model, tok = load_model(base.model, "cpu")
 model = add_lora(model, base)
 ex = build_examples(tok, facts, make_split(facts, 10, 0, 4), base)[:96]

@@ -292,7 +292,7 @@ def answer_loss_sum(model, batch: dict, frozen: "FrozenBottom | None" = None) ->
         hidden = frozen.forward(decoder, batch["hidden"], mask, batch["position_ids"])
     else:
         hidden = decoder(input_ids=batch["input_ids"], attention_mask=mask,
-                         position_ids=batch["position_ids"]).last_hidden_state
+                         position_ids=batch["position_ids"], use_cache=False).last_hidden_state
     targets = batch["targets"]
     keep = targets != IGNORE
     logits = base.get_output_embeddings()(hidden[keep])
