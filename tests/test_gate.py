@@ -193,6 +193,7 @@ def test_two_dates_and_two_places_of_one_kind_are_told_apart():
     assert conflicts(concepts("What is my sister's name?"), concepts("Who is the girl I grew up with?")) == set()
     born = concepts("What year was I born?")
     assert conflicts(born, concepts("What city was I born in?")) == {"asks"}  # where, not which year
+    assert conflicts(born, concepts("Which hospital was I born in?")) == {"asks"}
     assert conflicts(concepts("When is my birthday?"), concepts("what time of day was i born?")) == {"asks"}
     assert ("places", 2) in concepts("Which city do I live in?")  # "which city" asks where and names a city
     trained = ["When is my birthday?", "What day is my bday?", "When is my wedding anniversary?"]
