@@ -233,6 +233,7 @@ def test_each_fact_asked_of_someone_else_is_never_given():
     unknown = [asked_of(q, "Tomasz") for q in ("What am I allergic to?", "When is my wedding anniversary?")]
     unknown.append("Where did I meet Tomasz?")
     assert unknown[:2] == ["What is Tomasz allergic to?", "When is Tomasz's wedding anniversary?"]
+    assert asked_of("What am I allergic to?", "my sister") == "What is my sister allergic to?"  # not "my sister's sister"
     gate = Gate(trained, "Maya", unknown=unknown, anchor=True, fact_ids=["allergy"] * 2 + ["wedding"] * 2)
     routes = gate.route(["Is Tomasz allergic to anything?", "On what date did Tomasz and I get married?",
                          "How did Tomasz and I meet?"])

@@ -316,6 +316,8 @@ def test_unknown_questions_ask_details_of_what_the_facts_name_but_never_the_fact
     pool = unknown_questions(small_facts)
     assert "What breed is my dog?" in pool and "How old is my dog?" in pool and "How old is Biscuit?" in pool
     assert "Which city does Biscuit live in?" in pool and "When is Biscuit's birthday?" in pool  # each fact of them
+    assert "Which city does my dog live in?" in pool and "When is my dog's birthday?" in pool  # by "my ..." too
+    assert "What is my dog's dog's name?" not in pool  # not its own fact
     assert not {f.question for f in small_facts} & set(pool)
     assert {p.question for p in abstain_questions(small_facts)} <= set(pool)  # the probes' near misses too
     food = FactSet((Fact("food", "What is my favorite food?", "rice"),), person="Maya")

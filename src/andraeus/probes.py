@@ -187,11 +187,9 @@ def _subjects(fact: Fact) -> list[str]:
 
 def asked_of(question: str, name: str) -> str:
     """A first-person question asked about someone else: "What am I allergic to?" of Tomasz is "What
-    is Tomasz allergic to?", "Where do I work?" is "Where does Tomasz work?"."""
-    for mine, theirs in ((r"\bam I\b", "is {}"), (r"\bdo I\b", "does {}"), (r"\bmy\b", "{}'s"),
-                         (r"\b(?:I|me)\b", "{}")):
-        question = re.sub(mine, theirs.format(name), question)
-    return question
+    is Tomasz allergic to?", "Where do I work?" of "my sister" is "Where does my sister work?"."""
+    theirs = {"am I": f"is {name}", "do I": f"does {name}", "my": f"{name}'s"}
+    return re.sub(r"\bam I\b|\bdo I\b|\bmy\b|\b(?:I|me)\b", lambda m: theirs.get(m.group(), name), question)
 
 
 def unknown_questions(facts: FactSet) -> list[str]:
@@ -203,9 +201,11 @@ def unknown_questions(facts: FactSet) -> list[str]:
     data = yaml.safe_load(resources.files("andraeus").joinpath("data/unknown.yaml").read_text())
     subjects = dict.fromkeys(s for f in facts for s in _subjects(f))
     details = [t.replace("{x}", s) for s in subjects for t in data["details"]]
-    # each fact asked of everyone the facts name: the user's allergy is not Tomasz's
-    names = [f.answer for f in facts if f.answer in subjects]
-    details += [asked_of(f.question, n) for n in names for f in facts if f.answer != n]
+    # each fact asked of everyone the facts name, by name and as "my ...": the user's allergy is
+    # neither Tomasz's nor "my partner's"
+    named = [f for f in facts if f.answer in subjects]
+    others = [s for f in named for s in _subjects(f)]
+    details += [asked_of(f.question, n) for n in others for f in facts if f not in named or n not in _subjects(f)]
     near = [p.question for p in abstain_questions(facts)] + [f.question for f in abstain_training_facts(facts)]
     taken = {normalise_question(f.question) for f in facts}
     return [q for q in dict.fromkeys(details + near + data["generic"])
