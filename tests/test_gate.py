@@ -284,3 +284,15 @@ def test_a_question_about_a_person_is_not_answered_by_a_fact_about_an_animal():
     gate = Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True,
                 fact_ids=["dog", "dog", "partner", "partner"])
     assert gate.route(["whats my SO's name again", "whats my bfs name"])[0].text in trained[2:]
+
+
+def test_a_question_about_someone_the_facts_name_is_not_the_base_models():
+    trained = ["What is my dog's name?", "What do I call my dog?", "What is my partner's name?"]
+    unknown = ["How old is Biscuit?", "When is Biscuit's birthday?", "What does Tomasz do for a living?",
+               "When is Tomasz's birthday?"]
+    gate = Gate(trained, "Maya", unknown=unknown, anchor=True, fact_ids=["dog", "dog", "partner"])
+    asked = ["how old is biscuit now", "What's Tomasz's job?"]
+    assert [r.to for r in gate.route(asked)] == ["decline", "decline"]
+    assert gate.route(["What is the capital of France?"])[0].to == "base"
+    blind = Gate(trained, "Maya", unknown=unknown[2:], anchor=True, fact_ids=["dog", "dog", "partner"])
+    assert blind.route(asked[:1])[0].to == "base"  # no name in the pool: nothing known of Biscuit

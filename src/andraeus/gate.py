@@ -294,6 +294,10 @@ class Gate:
     def _names(self) -> frozenset[str]:
         return names_in(self.unknown)
 
+    def _names_someone(self, question: str) -> bool:
+        """Does the question name someone or something the facts name ("Tomasz", "Biscuit")?"""
+        return any(re.search(rf"(?i)\b{re.escape(n)}\b", question) for n in self._names)
+
     @cached_property
     def _unknown_others(self) -> list[int]:
         """The never-given questions about someone other than the user ("What is my partner's favorite
@@ -375,7 +379,9 @@ class Gate:
         """Each question's route, in order."""
         if not questions:
             return []
-        said = [is_personal(q, self.person) for q in questions]
+        # "How old is Biscuit?", "What's Tomasz's job?": someone the facts name is in the person's world,
+        # not the base model's, so such a question is the gate's to answer or decline
+        said = [is_personal(q, self.person) or self._names_someone(q) for q in questions]
         if not self.personal:  # nothing to compare with: words only
             return [Route("adapter" if s else "base", q) for q, s in zip(questions, said)]
         model, (mine, general, unknown) = self._embedder
