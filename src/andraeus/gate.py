@@ -41,7 +41,8 @@ def general_pool() -> list[str]:
     return [q for name in ("replay.yaml", "requests.yaml") for q in yaml.safe_load(data.joinpath(name).read_text())]
 
 
-_SETTINGS = ("owned", "asking", "defaults", "excluding", "family", "kin")  # the keys of contrasts.yaml that are not groups
+# the keys of contrasts.yaml that are not groups
+_SETTINGS = ("owned", "asking", "defaults", "excluding", "family", "kin")
 _SUBJECTS = ("people", "animals", "vehicles")  # who or what a question is about: also one "subject" group
 
 
@@ -228,7 +229,8 @@ NEAR_ENOUGH = 0.4  # cosine similarity a question with no "my" needs to a traine
 
 
 class Gate:
-    """A question is about the person when it says so (`is_personal`), or, failing that, when its
+    """A question is about the person when it says so (`is_personal`) or names someone the facts name
+    ("How old is Biscuit?", the names the never-given pool asks about), or, failing that, when its
     nearest neighbour by MiniLM embedding is one of the person's own questions (the training
     phrasings), near enough, rather than a general one: "bday?" or "what did we call the cat?".
 
@@ -244,7 +246,8 @@ class Gate:
     is, the question is declined. Never-given questions the words rule out do not count as near, nor,
     with `others`, do those about someone else (a person, an animal, a name the pool asks about) when
     the question is not (`about_someone`): "My partner wants to cook me my favorite food" is not
-    "What is my partner's favorite food?".
+    "What is my partner's favorite food?". What a question says it is not about (`excluding`: "not my
+    spouse") rules out the facts and never-given questions that name it.
     `answers` (fact id -> its answer and aliases): a question that already names the nearest fact's
     answer asks something else about it ("How long have I played the cello?") and is declined, as
     is one that calls another fact's animal or vehicle by its name ("What year is my Outback?")."""
