@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from andraeus.gate import Gate, concepts, conflicts, excluding, in_own_voice, speaks_as
+from andraeus.gate import Gate, concepts, conflicts, excluding, in_own_voice, is_request, speaks_as
 from andraeus.probes import asked_of
 
 
@@ -200,6 +200,51 @@ def test_two_dates_and_two_places_of_one_kind_are_told_apart():
     gate = Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True,
                 fact_ids=["birthday", "birthday", "anniversary"])
     assert gate.route(["On what day do we celebrate the date I tied the knot?"])[0].text == trained[2]
+
+
+def test_allergies_minors_birthplaces_and_business_cards_are_told_apart():
+    epipen = concepts("What's the one thing I have to avoid eating or I'll need my EpiPen?")
+    assert conflicts(concepts("What is my favorite food?"), epipen) == {"preference"}
+    assert conflicts(concepts("What food am I allergic to?"), epipen) == set()
+    assert conflicts(concepts("What did I major in at university?"), concepts("What was my minor in college?")) == {"study"}
+    assert conflicts(concepts("Where did I grow up?"), concepts("Which hospital was I born in?")) == {"life"}
+    card = concepts("What does it say under my name on my work business card?")
+    assert conflicts(concepts("Who is my employer?"), card) == {"work"}
+    assert conflicts(concepts("What is my job title?"), card) == set()
+
+
+def test_the_words_pass_a_question_to_a_fact_further_off_by_embedding():
+    trained = ["When is my birthday?", "On which date do I celebrate my birthday?", "When is my wedding anniversary?"]
+    question = ["On which day of the year did I say 'I do'?"]
+    ids = ["birthday", "birthday", "anniversary"]
+    routes = [Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True, fact_ids=ids, **slack).route(question)[0]
+              for slack in ({}, {"slack": 0.05})]
+    assert [(r.to, r.text) for r in routes] == [("adapter", trained[2]), ("decline", question[0])]
+
+
+def test_a_request_for_help_that_mentions_the_users_things_goes_to_the_base_model():
+    trained = ["What is my dog's name?", "What do I call my dog?", "When is my birthday?"]
+    gate = Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True, fact_ids=["dog", "dog", "birthday"])
+    requests = ["Write a haiku about my dog.", "Can you help me plan a party for my birthday?",
+                "Please suggest a gift for my dog"]
+    recalls = ["Help me remember my dog's name", "Give me my dog's name.", "Remind me when my birthday is"]
+    assert [r.to for r in gate.route(requests + recalls)] == ["base"] * 3 + ["adapter"] * 3
+    assert not is_request("Planet names?") and is_request("pls write me a poem")
+
+
+def test_a_question_that_names_what_its_fact_names_leans_to_the_fact():
+    from andraeus import gate as gate_module
+
+    trained = ["When is my birthday?", "On which date do I celebrate my birthday?", "What is my dog's name?"]
+    gate = Gate(trained, "Maya", general=["Help me pick a gift for a coworker."], unknown=["What is my blood type?"],
+                anchor=True, fact_ids=["birthday", "birthday", "dog"])
+    question = ["My coworker is planning a surprise party for my birthday and asked me the date. What should I tell her?"]
+    assert gate.route(question)[0].to == "adapter"
+    lean, gate_module.LEAN = gate_module.LEAN, 0.0
+    try:
+        assert gate.route(question)[0].to == "base"  # the general request is nearer by embedding
+    finally:
+        gate_module.LEAN = lean
 
 
 def test_a_question_in_someone_elses_voice_is_declined():

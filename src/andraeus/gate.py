@@ -25,6 +25,21 @@ def is_personal(question: str, person: str | None = None) -> bool:
     return bool(person) and re.search(rf"\b{re.escape(person)}\b", question, re.IGNORECASE) is not None
 
 
+# "Write a haiku about my dog", "Help me plan a trip to my hometown": a request for the model's help
+# that mentions the user's things, not a question about them ("Help me remember my dog's name" is one)
+_REQUEST = re.compile(r"^\W*(?:(?:please|pls|can you|could you|would you|will you|hey|hi|ok|okay)\W+)*"
+                      r"(?:(?:write|compose|draft|plan|suggest|recommend|brainstorm|create|generate|teach|explain|"
+                      r"translate|summari[sz]e|tips)\b|give me (?:some |a few )?(?:ideas|tips|a recipe|suggestions|"
+                      r"advice)\b|help me (?!remember|recall|recollect|figure out (?:what|which|when|where|who)|think of))",
+                      re.IGNORECASE)
+
+
+def is_request(question: str) -> bool:
+    """Does the question ask the model to do something (write, plan, suggest, explain) rather than
+    to recall something?"""
+    return _REQUEST.search(question.replace("\u2019", "'")) is not None
+
+
 def in_own_voice(question: str, person: str | None) -> str:
     """"Where does Maya live?" as "Where does I live?": the trained phrasings say "I" and "my", and
     the embedding does not know that the person's name means the same."""
@@ -225,6 +240,10 @@ class Route:
     text: str  # the question, or with anchoring the nearest trained phrasing
 
 
+# how much nearer a general question or request must be, for a question that says "my" and names what
+# its nearest fact names ("my coworker is planning a party for my birthday and asked me the date")
+LEAN = 0.1
+_LOOSE = ("asks", "time", "which", "subject")  # groups that say how or of whom a question asks, not what
 NEAR_ENOUGH = 0.4  # cosine similarity a question with no "my" needs to a trained phrasing to count as personal
 
 
@@ -235,15 +254,19 @@ class Gate:
     phrasings), near enough, rather than a general one: "bday?" or "what did we call the cat?".
 
     A question that says "me" but is nearest a general question or request ("Tell me a joke.") goes
-    to the base model too. `unknown`: questions the facts never answer; a question about the person
-    nearer one of them than any trained phrasing (by more than `margin`) is declined. `anchor`: the
-    adapter is asked the nearest trained phrasing instead of the user's words, when that phrasing is
-    at least `anchor_floor` similar (an unrelated remark is asked as written).
+    to the base model too, unless it names what its nearest fact names and the general one is not
+    `LEAN` nearer; so does a request for the model's help ("Write a haiku about my dog", `is_request`).
+    `unknown`: questions the facts never answer; a question about the person nearer one of them than
+    any trained phrasing (by more than `margin`) is declined. `anchor`: the adapter is asked the
+    nearest trained phrasing instead of the user's words, when that phrasing is at least
+    `anchor_floor` similar (an unrelated remark is asked as written).
 
     `fact_ids`: the fact each trained phrasing answers. When the gate declines, a fact that the
     question's contrast words rule out (`conflicts`: "my mom" against a fact about "my sister") is
     passed over for the nearest one they allow, if that is within `slack` of the nearest; if none
-    is, the question is declined. Never-given questions the words rule out do not count as near, nor,
+    is, the question is declined. (The one passed to must name what the question's words name there,
+    so the slack can be wide: "the day I said 'I do'" is far from "When is my anniversary?" by
+    embedding, near by its words.) Never-given questions the words rule out do not count as near, nor,
     with `others`, do those about someone else (a person, an animal, a name the pool asks about) when
     the question is not (`about_someone`): "My partner wants to cook me my favorite food" is not
     "What is my partner's favorite food?". What a question says it is not about (`excluding`: "not my
@@ -254,7 +277,7 @@ class Gate:
 
     def __init__(self, personal: Sequence[str], person: str | None = None, general: Sequence[str] | None = None,
                  unknown: Sequence[str] = (), anchor: bool = False, margin: float = 0.1, anchor_floor: float = 0.3,
-                 fact_ids: Sequence[str | None] | None = None, slack: float = 0.1,
+                 fact_ids: Sequence[str | None] | None = None, slack: float = 0.2,
                  answers: dict[str, Sequence[str]] | None = None, others: bool = True):
         self.personal = list(personal)
         self.others = others
@@ -357,6 +380,12 @@ class Gate:
                 return j
         return None
 
+    def _agrees(self, asked: frozenset, j: int) -> bool:
+        """Does the question name what trained phrasing j's fact names ("for my birthday ... the date"),
+        beyond question words?"""
+        own = {c for c in asked if c[0] not in _LOOSE}
+        return bool(own) and own <= self._given[j]
+
     def as_written(self) -> "Gate":
         """The same routing without anchoring or declining: the adapter reads the user's own words
         (what the question variation method itself reaches)."""
@@ -404,8 +433,10 @@ class Gate:
             to_unknown = to_unknown.max(1).values
         out = []
         for i, question in enumerate(questions):
-            general_like = to_general[i] >= near[i] and (to_unknown is None or to_general[i] >= to_unknown[i])
-            if not (said[i] or (near[i] > to_general[i] and near[i] >= NEAR_ENOUGH)) or general_like:
+            lean = LEAN if said[i] and contrast and self._agrees(asked[i], int(which[i])) else 0.0
+            general_like = to_general[i] >= near[i] + lean and (to_unknown is None or to_general[i] >= to_unknown[i])
+            if not (said[i] or (near[i] > to_general[i] and near[i] >= NEAR_ENOUGH)) or general_like \
+                    or is_request(question):
                 out.append(Route("base", question))  # not about the person, or says "me" but asks for a joke
             elif to_unknown is not None and (to_unknown[i] > near[i] + self.margin
                                              or speaks_as(question, self._names)):  # "Tomasz here, ..."
