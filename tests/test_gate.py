@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from andraeus.gate import Gate, concepts, conflicts, excluding, in_own_voice, is_request, speaks_as
+from andraeus.gate import Gate, concepts, conflicts, excluding, in_own_voice, is_request, speaks_as, theirs
 from andraeus.probes import asked_of
 
 
@@ -245,6 +245,16 @@ def test_a_question_that_names_what_its_fact_names_leans_to_the_fact():
         assert gate.route(question)[0].to == "base"  # the general request is nearer by embedding
     finally:
         gate_module.LEAN = lean
+
+
+def test_what_a_question_asks_of_someone_else_is_not_the_users_fact():
+    assert theirs("When's my dad's birthday?") == [(concepts("my dad"), concepts("birthday"))]
+    assert theirs("What is Tomasz's job?", frozenset({"tomasz"})) == [(frozenset(), concepts("job"))]
+    trained = ["When is my birthday?", "What day is my bday?", "What is my partner's name?", "What is my sister's name?"]
+    gate = Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True,
+                fact_ids=["birthday", "birthday", "partner", "sister"])
+    routes = gate.route(["When's my dad's birthday?", "My partner is writing cards and asked for my sister's name"])
+    assert [(r.to, r.text) for r in routes] == [("decline", "When's my dad's birthday?"), ("adapter", trained[3])]
 
 
 def test_a_question_in_someone_elses_voice_is_declined():

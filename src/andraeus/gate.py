@@ -214,6 +214,22 @@ def about_someone(text: str, names: frozenset[str] = frozenset()) -> bool:
     return _someone(names).search(text) is not None or _THEIRS.search(text) is not None
 
 
+@cache
+def _possessive(names: frozenset[str]) -> re.Pattern:
+    data = _contrast_data()
+    words = sorted({w.lower() for group in _OTHERS for kind in data.get(group, []) for w in kind} | names,
+                   key=len, reverse=True)
+    return re.compile(rf"(?<![\w-])(?P<who>{'|'.join(map(re.escape, words))})'s\s+(?P<what>(?:[\w-]+\s*){{1,3}})",
+                      re.IGNORECASE)
+
+
+def theirs(text: str, names: frozenset[str] = frozenset()) -> list[tuple[frozenset, frozenset]]:
+    """What a question asks of someone else, by the possessive: "my dad's birthday" asks the
+    father's (who) birthday (what), as concepts."""
+    text = text.replace("\u2019", "'")
+    return [(concepts(f"my {m.group('who')}"), concepts(m.group("what"))) for m in _possessive(names).finditer(text)]
+
+
 # "Tomasz here, ...", "Hi, it's Leila: ...": the one asking says they are someone else
 _SPEAKER = re.compile(r"^\W*(?:(?i:hi|hey|hello)\W+)?(?:(?i:it's|it is|this is|i'm|i am)\s+([A-Z][a-z]+)\b(?!')"
                       r"|([A-Z][a-z]+)\s+(?i:here)\b)")
@@ -359,24 +375,32 @@ class Gate:
     def _allowed(self, question: str, asked: frozenset, no: frozenset, similar, near: float) -> int | None:
         """The nearest trained phrasing, unless the question names its fact's answer (None) or the
         question's contrast words (`asked`) rule its fact out, or it says it is not about what the fact
-        names (`no`: "not my spouse" asks about someone else, a person); then the nearest within `slack`
-        whose fact names what the question names there and fits what it rules out, or None."""
+        names (`no`: "not my spouse" asks about someone else, a person), or it asks of someone the fact
+        does not name what the fact names ("my dad's birthday", `theirs`); then the nearest within
+        `slack` whose fact names what the question names there (and whose) and fits what it rules out,
+        or None."""
         first, *rest = similar.argsort(descending=True).tolist()
         if self._names_answer(question, first):
             return None
         kinds = {g for g, _ in no if g in _SUBJECTS}
+        possessed = theirs(question, self._names)
+
+        def whose(j: int) -> list[frozenset]:
+            """Those the question asks something of that fact j names, but who fact j does not name."""
+            return [who for who, what in possessed if what & self._given[j] and not who & self._given[j]]
 
         def fits(j: int) -> bool:
             named = self._given[j]
-            return not conflicts(named, asked) and not named & no and kinds <= {g for g, _ in named}
+            return not conflicts(named, asked) and not named & no and kinds <= {g for g, _ in named} and not whose(j)
 
         if fits(first):
             return first
-        groups = conflicts(self._given[first], asked)
+        groups, owners = conflicts(self._given[first], asked), whose(first)
         for j in rest:
             if similar[j] < near - self.slack:
                 break
-            if fits(j) and all(g in {h for h, _ in self._given[j] & asked} for g in groups):
+            named = self._given[j]
+            if fits(j) and all(g in {h for h, _ in named & asked} for g in groups) and all(w & named for w in owners):
                 return j
         return None
 
