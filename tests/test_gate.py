@@ -227,7 +227,7 @@ def test_a_request_for_help_that_mentions_the_users_things_goes_to_the_base_mode
     gate = Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True, fact_ids=["dog", "dog", "birthday"])
     requests = ["Write a haiku about my dog.", "Can you help me plan a party for my birthday?",
                 "Please suggest a gift for my dog"]
-    recalls = ["Help me remember my dog's name", "Give me my dog's name.", "Remind me when my birthday is"]
+    recalls = ["Help me out here, I can't recall what my dog's name is.", "Give me my dog's name.", "Remind me when my birthday is"]
     assert [r.to for r in gate.route(requests + recalls)] == ["base"] * 3 + ["adapter"] * 3
     assert not is_request("Planet names?") and is_request("pls write me a poem")
 

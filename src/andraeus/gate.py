@@ -26,11 +26,12 @@ def is_personal(question: str, person: str | None = None) -> bool:
 
 
 # "Write a haiku about my dog", "Help me plan a trip to my hometown": a request for the model's help
-# that mentions the user's things, not a question about them ("Help me remember my dog's name" is one)
+# that mentions the user's things, not a question about them ("Help me out, what's my dog's name?" is one)
 _REQUEST = re.compile(r"^\W*(?:(?:please|pls|can you|could you|would you|will you|hey|hi|ok|okay)\W+)*"
                       r"(?:(?:write|compose|draft|plan|suggest|recommend|brainstorm|create|generate|teach|explain|"
                       r"translate|summari[sz]e|tips)\b|give me (?:some |a few )?(?:ideas|tips|a recipe|suggestions|"
-                      r"advice)\b|help me (?!remember|recall|recollect|figure out (?:what|which|when|where|who)|think of))",
+                      r"advice)\b|help me (?:to )?(?:write|compose|draft|plan|pick|choose|brainstorm|come up with|"
+                      r"prepare|organi[sz]e)\b)",
                       re.IGNORECASE)
 
 
