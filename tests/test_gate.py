@@ -211,6 +211,17 @@ def test_allergies_minors_birthplaces_and_business_cards_are_told_apart():
     card = concepts("What does it say under my name on my work business card?")
     assert conflicts(concepts("Who is my employer?"), card) == {"work"}
     assert conflicts(concepts("What is my job title?"), card) == set()
+    assert conflicts(concepts("What is my cat's name?"), concepts("What does my four-legged barker answer to?")) == {
+        "animals", "subject"}
+    assert conflicts(concepts("When is my wedding anniversary?"),
+                     concepts("Which date marks the anniversary of the day I came into the world?")) == {"occasions"}
+
+
+def test_what_a_question_rules_out_may_be_a_place_or_a_time_of_life():
+    rest, no = excluding("The town where my apartment is right now, not where I grew up, what's it called?")
+    assert no == concepts("grew up")
+    assert "grew up" not in rest and "right now" in rest
+    assert excluding("not sure what my dog's name is")[1] == frozenset()
 
 
 def test_the_words_pass_a_question_to_a_fact_further_off_by_embedding():

@@ -60,6 +60,7 @@ def general_pool() -> list[str]:
 # the keys of contrasts.yaml that are not groups
 _SETTINGS = ("owned", "asking", "defaults", "excluding", "family", "kin")
 _SUBJECTS = ("people", "animals", "vehicles")  # who or what a question is about: also one "subject" group
+_LOOSE = ("asks", "time", "which", "subject")  # groups that say how or of whom a question asks, not what
 
 
 @cache
@@ -150,6 +151,9 @@ def _span(text: str, start: int, joined: bool) -> int:
     words up to the clause's end (a comma, a question word, a verb)."""
     if joined:
         return start + len(re.match(r"[\w'-]*", text[start:]).group())
+    clause = re.match(r"(?:where|when|who|what|which)\b[^,.;:?!]*", text[start:], re.IGNORECASE)
+    if clause:  # "not where I grew up": the clause itself, to its end
+        return start + len(clause.group().rstrip())
     words = re.match(r"(?:[^\s,.;:?!]+\s*){1,5}", text[start:])
     span = words.group() if words else ""
     end = _CLAUSE_END.search(span)
@@ -165,7 +169,7 @@ def excluding(text: str) -> tuple[str, frozenset]:
     for m in _excluding().finditer(text):
         end = _span(text, m.end(), m.group("joined") == "-")
         span = text[m.end():end]
-        out.update(c for c in concepts(span) if c[0] in _SUBJECTS + ("subject",))
+        out.update(c for c in concepts(span) if c[0] not in _LOOSE or c[0] == "subject")
         if _family().search(span):
             out.update(_kin())
         cuts.append((m.start(), end))
@@ -260,7 +264,6 @@ class Route:
 # how much nearer a general question or request must be, for a question that says "my" and names what
 # its nearest fact names ("my coworker is planning a party for my birthday and asked me the date")
 LEAN = 0.1
-_LOOSE = ("asks", "time", "which", "subject")  # groups that say how or of whom a question asks, not what
 NEAR_ENOUGH = 0.4  # cosine similarity a question with no "my" needs to a trained phrasing to count as personal
 
 
