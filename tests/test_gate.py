@@ -215,6 +215,7 @@ def test_allergies_minors_birthplaces_and_business_cards_are_told_apart():
         "animals", "subject"}
     assert conflicts(concepts("When is my wedding anniversary?"),
                      concepts("Which date marks the anniversary of the day I came into the world?")) == {"occasions"}
+    assert ("which", 1) not in concepts("When do I turn another year older?")  # not "another one of them"
 
 
 def test_what_a_question_rules_out_may_be_a_place_or_a_time_of_life():
