@@ -191,15 +191,19 @@ def names_in(pool: Sequence[str]) -> frozenset[str]:
     return frozenset(n.lower() for q in pool for n in _NAME_POSSESSIVE.findall(q) if n.lower() not in _NOT_NAMES)
 
 
+def _others(names: frozenset[str]) -> str:
+    """Every person or animal word of data/contrasts.yaml and `names`, longest first, as a regex alternation."""
+    data = _contrast_data()
+    words = {w.lower() for group in _OTHERS for kind in data.get(group, []) for w in kind} | names
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
 @cache
 def _someone(names: frozenset[str]) -> re.Pattern:
     """Any person or animal word of data/contrasts.yaml, or one of `names`, anywhere ("my primary care
     doctor", "a brother"), but not right before a verb of asking, nor doing something ("my partner is
     cooking my favorite meal"), nor with the user ("Tomasz and I")."""
-    data = _contrast_data()
-    words = {w.lower() for group in _OTHERS for kind in data.get(group, []) for w in kind} | names
-    words = sorted(words, key=len, reverse=True)
-    alternation = "|".join(re.escape(w) for w in words)
+    alternation = _others(names)
     # "Tomasz and I", "me and my partner": the user among others, not someone else
     with_me = r"(?<!\bme and )(?<!\bi and )(?<!\bme and my )(?<!\bi and my )"
     return re.compile(rf"{with_me}(?<![\w-])(?:{alternation})(?:s|es|'s)?(?![\w-])(?!\s+(?:{_asking()})\b)"
@@ -221,11 +225,8 @@ def about_someone(text: str, names: frozenset[str] = frozenset()) -> bool:
 
 @cache
 def _possessive(names: frozenset[str]) -> re.Pattern:
-    data = _contrast_data()
-    words = sorted({w.lower() for group in _OTHERS for kind in data.get(group, []) for w in kind} | names,
-                   key=len, reverse=True)
-    return re.compile(rf"(?<![\w-])(?P<who>{'|'.join(map(re.escape, words))})'s\s+(?P<what>(?:[\w-]+\s*){{1,3}})",
-                      re.IGNORECASE)
+    """Someone's something: "my dad's birthday", "Tomasz's job" (up to three words after the "'s")."""
+    return re.compile(rf"(?<![\w-])(?P<who>{_others(names)})'s\s+(?P<what>(?:[\w-]+\s*){{1,3}})", re.IGNORECASE)
 
 
 def theirs(text: str, names: frozenset[str] = frozenset()) -> list[tuple[frozenset, frozenset]]:
