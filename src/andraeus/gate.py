@@ -60,7 +60,8 @@ def general_pool() -> list[str]:
 # the keys of contrasts.yaml that are not groups
 _SETTINGS = ("owned", "asking", "defaults", "excluding", "family", "kin")
 _SUBJECTS = ("people", "animals", "vehicles")  # who or what a question is about: also one "subject" group
-_LOOSE = ("asks", "time", "which", "subject")  # groups that say how or of whom a question asks, not what
+_HOW = ("asks", "time", "which")  # groups that say how a question asks, not what about
+_LOOSE = _HOW + ("subject",)  # ... or of whom
 
 
 @cache
@@ -169,7 +170,7 @@ def excluding(text: str) -> tuple[str, frozenset]:
     for m in _excluding().finditer(text):
         end = _span(text, m.end(), m.group("joined") == "-")
         span = text[m.end():end]
-        out.update(c for c in concepts(span) if c[0] not in _LOOSE or c[0] == "subject")
+        out.update(c for c in concepts(span) if c[0] not in _HOW)
         if _family().search(span):
             out.update(_kin())
         cuts.append((m.start(), end))
