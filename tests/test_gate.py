@@ -58,6 +58,7 @@ def test_contrast_words_name_concepts_a_question_or_phrasing_is_about():
     assert concepts("What is my best friend called?") == concepts("my bestie's name")  # not also "friend"
     assert concepts("Please state what my car is.") == concepts("car")  # the verb "state" is not a place
     assert concepts("Which neighborhood of Portland do I live in?") != concepts("Which city do I live in?")
+    assert concepts("The day we celebrate saying 'I do'") == concepts("our anniversary") - {("attributes", 7)}
 
 
 def test_a_fact_conflicts_with_a_question_when_they_name_different_concepts_of_one_group():
@@ -257,6 +258,17 @@ def test_a_question_that_names_what_its_fact_names_leans_to_the_fact():
         assert gate.route(question)[0].to == "base"  # the general request is nearer by embedding
     finally:
         gate_module.LEAN = lean
+
+
+def test_a_never_given_question_naming_what_the_nearest_fact_does_not_needs_no_margin():
+    trained = ["What is my go-to meal?", "Tell me my favorite food.", "What musical instrument do I play?",
+               "Which sport do I play?"]
+    unknown = ["What is my favorite song?", "What is the name of the team I play on?", "What is my blood type?"]
+    gate = Gate(trained, "Maya", unknown=unknown, anchor=True, fact_ids=["food", "food", "instrument", "sport"],
+                margin=0.15)  # wider than the never-given questions' lead below
+    song = "My friends want me to sing at karaoke tonight, what's my go-to song?"  # a song, and no fact names one
+    game = "The team game with a flying disc I play in the park on my days off, what's it called?"  # "called": a name
+    assert [r.to for r in gate.route([song, game])] == ["decline", "adapter"]
 
 
 def test_what_a_question_asks_of_someone_else_is_not_the_users_fact():

@@ -62,6 +62,8 @@ _SETTINGS = ("owned", "asking", "defaults", "excluding", "family", "kin")
 _SUBJECTS = ("people", "animals", "vehicles")  # who or what a question is about: also one "subject" group
 _HOW = ("asks", "time", "which")  # groups that say how a question asks, not what about
 _LOOSE = _HOW + ("subject",)  # ... or of whom
+# groups whose words a question often says in passing ("my landlord needs my employer's name", "my living room")
+_INCIDENTAL = _LOOSE + _SUBJECTS + ("attributes", "life")
 
 
 @cache
@@ -295,7 +297,9 @@ class Gate:
     spouse") rules out the facts and never-given questions that name it.
     `answers` (fact id -> its answer and aliases): a question that already names the nearest fact's
     answer asks something else about it ("How long have I played the cello?") and is declined, as
-    is one that calls another fact's animal or vehicle by its name ("What year is my Outback?")."""
+    is one that calls another fact's animal or vehicle by its name ("What year is my Outback?"). A
+    never-given question that names what the question names and the nearest fact says nothing of
+    needs no margin to decline it ("my go-to song" is "What is my favorite song?", not "my go-to meal")."""
 
     def __init__(self, personal: Sequence[str], person: str | None = None, general: Sequence[str] | None = None,
                  unknown: Sequence[str] = (), anchor: bool = False, margin: float = 0.1, anchor_floor: float = 0.3,
@@ -416,6 +420,17 @@ class Gate:
         own = {c for c in asked if c[0] not in _LOOSE}
         return bool(own) and own <= self._given[j]
 
+    def _margin(self, asked, i: int, which, nearest_unknown) -> float:
+        """How much nearer the nearest never-given question must be than the nearest trained phrasing
+        for question i to be declined: none when it names what the question names and that fact says
+        nothing of ("my go-to song" against "What is my favorite song?" and "my go-to meal")."""
+        if asked is None:
+            return self.margin
+        own = {c for c in asked[i] if c[0] not in _INCIDENTAL}
+        fact = {g for g, _ in self._given[int(which[i])]}
+        shared = own & self._unknown_concepts[int(nearest_unknown[i])]
+        return 0.0 if any(g not in fact for g, _ in shared) else self.margin
+
     def as_written(self) -> "Gate":
         """The same routing without anchoring or declining: the adapter reads the user's own words
         (what the question variation method itself reaches)."""
@@ -460,7 +475,7 @@ class Gate:
             to_unknown = q @ unknown.T
             for i, words in enumerate(asked or []):  # a never-given question ruled out is not a match
                 to_unknown[i, self._ruled_out(parts[i][0], words, parts[i][1])] = -1.0
-            to_unknown = to_unknown.max(1).values
+            to_unknown, nearest_unknown = to_unknown.max(1)
         out = []
         for i, question in enumerate(questions):
             lean = LEAN if said[i] and contrast and self._agrees(asked[i], int(which[i])) else 0.0
@@ -468,7 +483,7 @@ class Gate:
             if not (said[i] or (near[i] > to_general[i] and near[i] >= NEAR_ENOUGH)) or general_like \
                     or is_request(question):
                 out.append(Route("base", question))  # not about the person, or says "me" but asks for a joke
-            elif to_unknown is not None and (to_unknown[i] > near[i] + self.margin
+            elif to_unknown is not None and (to_unknown[i] > near[i] + self._margin(asked, i, which, nearest_unknown)
                                              or speaks_as(question, self._names)):  # "Tomasz here, ..."
                 out.append(Route("decline", question))
             elif (best := self._allowed(question, asked[i], parts[i][1], similar[i], float(near[i])) if contrast
