@@ -420,15 +420,14 @@ class Gate:
         own = {c for c in asked if c[0] not in _LOOSE}
         return bool(own) and own <= self._given[j]
 
-    def _margin(self, asked, i: int, which, nearest_unknown) -> float:
-        """How much nearer the nearest never-given question must be than the nearest trained phrasing
-        for question i to be declined: none when it names what the question names and that fact says
-        nothing of ("my go-to song" against "What is my favorite song?" and "my go-to meal")."""
+    def _margin(self, asked: frozenset | None, j: int, u: int) -> float:
+        """How much nearer never-given question u must be than trained phrasing j to decline a question
+        naming `asked`: none when u names what the question names and j's fact says nothing of ("my
+        go-to song" against "What is my favorite song?" and "my go-to meal")."""
         if asked is None:
             return self.margin
-        own = {c for c in asked[i] if c[0] not in _INCIDENTAL}
-        fact = {g for g, _ in self._given[int(which[i])]}
-        shared = own & self._unknown_concepts[int(nearest_unknown[i])]
+        fact = {g for g, _ in self._given[j]}
+        shared = {c for c in asked if c[0] not in _INCIDENTAL} & self._unknown_concepts[u]
         return 0.0 if any(g not in fact for g, _ in shared) else self.margin
 
     def as_written(self) -> "Gate":
@@ -483,8 +482,10 @@ class Gate:
             if not (said[i] or (near[i] > to_general[i] and near[i] >= NEAR_ENOUGH)) or general_like \
                     or is_request(question):
                 out.append(Route("base", question))  # not about the person, or says "me" but asks for a joke
-            elif to_unknown is not None and (to_unknown[i] > near[i] + self._margin(asked, i, which, nearest_unknown)
-                                             or speaks_as(question, self._names)):  # "Tomasz here, ..."
+            elif to_unknown is not None and (
+                    to_unknown[i] > near[i] + self._margin(asked[i] if contrast else None, int(which[i]),
+                                                           int(nearest_unknown[i]))
+                    or speaks_as(question, self._names)):  # "Tomasz here, ..."
                 out.append(Route("decline", question))
             elif (best := self._allowed(question, asked[i], parts[i][1], similar[i], float(near[i])) if contrast
                   else int(which[i])) is None:
