@@ -217,6 +217,13 @@ def test_allergies_minors_birthplaces_and_business_cards_are_told_apart():
     assert conflicts(concepts("When is my wedding anniversary?"),
                      concepts("Which date marks the anniversary of the day I came into the world?")) == {"occasions"}
     assert ("which", 1) not in concepts("When do I turn another year older?")  # not "another one of them"
+    school = concepts("A job application wants the name of the school where I got my degree.")
+    assert conflicts(concepts("What did I major in? What field is my degree in?"), school) == {"study"}
+    assert conflicts(concepts("Which school did I graduate from?"), school) == set()
+    assert conflicts(concepts("Which university did I attend?"), concepts("What was my field of study?")) == set()
+    cake = concepts("My coworkers are planning a surprise cake for me and asked what date to pick.")
+    assert conflicts(wedding := concepts("When is my wedding anniversary?"), cake) == {"occasions"}
+    assert conflicts(wedding, concepts("What flavor was our wedding cake?")) == set()
 
 
 def test_what_a_question_rules_out_may_be_a_place_or_a_time_of_life():
