@@ -180,6 +180,10 @@ def test_a_question_about_the_user_is_not_declined_for_a_never_given_one_about_s
     assert [r.to for r in gate.route(near_misses)] == ["decline", "decline"]
     before = Gate(trained, "Maya", unknown=unknown, anchor=True, fact_ids=ids, others=False)
     assert [r.to for r in before.route(asked)] == ["decline", "decline"]  # nearer the partner's and Tomasz's
+    landlord = ["My landlord needs the name of my employer for the rental application. What company do I list?"]
+    gate = Gate(["Who is my employer?", "Which company do I work for?"], "Maya", anchor=True,
+                unknown=["What is my landlord's name?"], fact_ids=["employer", "employer"])
+    assert gate.route(landlord)[0].to == "adapter"  # the landlord asks; the question is about the employer
     assert before.leaving_out([]).others is False
 
 
@@ -224,6 +228,10 @@ def test_allergies_minors_birthplaces_and_business_cards_are_told_apart():
     cake = concepts("My coworkers are planning a surprise cake for me and asked what date to pick.")
     assert conflicts(wedding := concepts("When is my wedding anniversary?"), cake) == {"occasions"}
     assert conflicts(wedding, concepts("What flavor was our wedding cake?")) == set()
+    candles = concepts("Which day on the calendar do I get to blow out candles and add another year?")
+    assert conflicts(concepts("When is my birthday?"), candles) == set()  # "another year" is not "another one"
+    assert conflicts(concepts("What year was I born?"), concepts("The form asks my year of birth")) == set()
+    assert conflicts(concepts("When is my birthday?"), concepts("The form asks my year of birth")) == {"asks"}
 
 
 def test_what_a_question_rules_out_may_be_a_place_or_a_time_of_life():
