@@ -232,6 +232,14 @@ def test_allergies_minors_birthplaces_and_business_cards_are_told_apart():
     assert conflicts(concepts("When is my birthday?"), candles) == set()  # "another year" is not "another one"
     assert conflicts(concepts("What year was I born?"), concepts("The form asks my year of birth")) == set()
     assert conflicts(concepts("When is my birthday?"), concepts("The form asks my year of birth")) == {"asks"}
+    assert conflicts(concepts("What year was I born?"), concepts("a loyalty card wants my birth month")) == {"asks"}
+    place = concepts("Which place do I picture when I think of the streets I played on as a kid?")
+    assert conflicts(concepts("What street did I live on as a kid?"), place) == {"asks"}  # a street is not a place
+    assert conflicts(concepts("Where did I grow up?"), place) == set()
+    trained = ["What sport do I play on weekends?", "What game do I play?"]
+    gate = Gate(trained, "Maya", unknown=["What is the name of the team I play on?"], fact_ids=["sport"] * 2)
+    assert [r.to for r in gate.route(["What's the name of my weekend frisbee team?",
+                                      "The team game I play on my days off, what's it called?"])] == ["decline", "adapter"]
 
 
 def test_what_a_question_rules_out_may_be_a_place_or_a_time_of_life():
