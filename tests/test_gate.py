@@ -218,6 +218,8 @@ def test_allergies_minors_birthplaces_and_business_cards_are_told_apart():
     assert conflicts(concepts("What is my job title?"), card) == set()
     assert conflicts(concepts("What is my cat's name?"), concepts("What does my four-legged barker answer to?")) == {
         "animals", "subject"}
+    assert conflicts(concepts("What is my cat's name?"), concepts("the furry fellow who wags his tail")) == {
+        "animals", "subject"}
     assert conflicts(concepts("When is my wedding anniversary?"),
                      concepts("Which date marks the anniversary of the day I came into the world?")) == {"occasions"}
     assert ("which", 1) not in concepts("When do I turn another year older?")  # not "another one of them"
