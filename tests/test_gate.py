@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from andraeus.gate import Gate, concepts, conflicts, excluding, in_own_voice, is_request, speaks_as, theirs
 from andraeus.probes import asked_of
+from andraeus.scoring import is_numeric
 
 
 def test_gate_finds_personal_questions_without_a_first_person_word():
@@ -283,6 +284,12 @@ def test_a_question_that_names_what_its_fact_names_leans_to_the_fact():
         assert gate.route(question)[0].to == "base"  # the general request is nearer by embedding
     finally:
         gate_module.LEAN = lean
+    # it leans when the question names something the fact names, though it names more ("grad school")
+    studied = Gate(["What did I study at university?", "so what subject i studied in college?"], "Maya",
+                   general=["How do I write a good cover letter?"], unknown=["What is my blood type?"],
+                   fact_ids=["degree"] * 2)
+    form = ["I'm filling out a grad school form that asks for my undergraduate field of study. What do I write?"]
+    assert studied.route(form)[0].to == "adapter"
 
 
 def test_a_never_given_question_naming_what_the_nearest_fact_does_not_needs_no_margin():
@@ -400,3 +407,41 @@ def test_a_question_about_someone_the_facts_name_is_not_the_base_models():
     assert gate.route(["What is the capital of France?"])[0].to == "base"
     blind = Gate(trained, "Maya", unknown=unknown[2:], anchor=True, fact_ids=["dog", "dog", "partner"])
     assert blind.route(asked[:1])[0].to == "base"  # no name in the pool: nothing known of Biscuit
+
+
+def test_a_fact_whose_answers_hold_no_number_does_not_say_when_or_which_year():
+    assert is_numeric("1991") and is_numeric("March 14") and is_numeric("two") and is_numeric("June")
+    assert not is_numeric("Subaru Outback") and not is_numeric("Pistachio")
+    trained = ["What car do I drive?", "What kind of car do I have?", "What year was I born?", "What is my birth year?",
+               "What is my cat's name?", "What do I call my cat?"]
+    ids = ["car", "car", "birth_year", "birth_year", "cat", "cat"]
+    answers = {"car": ["Subaru Outback"], "birth_year": ["1991"], "cat": ["Pistachio"]}
+    gate = Gate(trained, "Maya", unknown=["What is my blood type?"], fact_ids=ids, answers=answers, slack=1.0)
+    questions = ["What model year is my car?", "When did we adopt the cat?", "wat year is my subaru",
+                 "What car do I drive these days?", "What year was I born?", "What's my cat called?"]
+    assert [r.to for r in gate.route(questions)] == ["decline", "decline", "decline", "adapter", "adapter", "adapter"]
+    no_answers = Gate(trained, "Maya", unknown=["What is my blood type?"], fact_ids=ids, slack=1.0)
+    assert no_answers.route(["What model year is my car?"])[0].to == "adapter"  # the rule needs the answers
+
+
+def test_beliefs_positions_pets_and_places_of_childhood_are_told_apart():
+    raised = concepts("What religion was I raised in?")
+    assert ("beliefs", 0) in raised and conflicts(concepts("What religion am I?"), raised) == set()
+    assert conflicts(concepts("What is my cat's name?"), concepts("Who's the good boy waiting by the door?")) == {
+        "animals", "subject"}
+    assert conflicts(concepts("What is my sister's name?"), concepts("the little furball who naps on my keyboard")) \
+        == {"subject"}
+    kid = concepts("Which city would I call home if we're talking about where I was a kid?")
+    assert conflicts(concepts("Which city do I live in now?"), kid) == {"life"}
+    assert conflicts(concepts("Where did I grow up?"), kid) == set()
+    assert conflicts(concepts("Which university did I attend?"),
+                     concepts("Which institution did I graduate from after high school?")) == set()
+    assert conflicts(concepts("What is my birth year?"),
+                     concepts("What year is printed next to my name on my birth certificate?")) == set()
+    assert conflicts(concepts("What instrument do I play now?"),  # (a fact is taken to name "now")
+                     concepts("What instrument did I learn first, before my current one?")) == {"time"}
+    assert ("asks", 1) in concepts("What model year is my Outback?")
+    gate = Gate(["What instrument do I play?", "Which instrument do I play?"], "Maya",
+                unknown=["What position do I play on my team?", "What religion am I?"], fact_ids=["cello"] * 2)
+    assert [r.to for r in gate.route(["What position do I usually play in ultimate?",
+                                      "What instrument do I play these days?"])] == ["decline", "adapter"]

@@ -12,7 +12,7 @@ from typing import Sequence
 import yaml
 
 from .facts import normalise_question
-from .scoring import normalise
+from .scoring import is_numeric, normalise
 
 _I_OR_ME = re.compile(r"\b(?:i|me)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(i|me|my|mine|myself|i'm|im|i've|i'd|i'll)\b", re.IGNORECASE)
@@ -58,7 +58,7 @@ def general_pool() -> list[str]:
 
 
 # the keys of contrasts.yaml that are not groups
-_SETTINGS = ("owned", "asking", "defaults", "excluding", "family", "kin")
+_SETTINGS = ("owned", "asking", "defaults", "excluding", "family", "kin", "numeric")
 _SUBJECTS = ("people", "animals", "vehicles")  # who or what a question is about: also one "subject" group
 _HOW = ("asks", "time", "which")  # groups that say how a question asks, not what about
 _LOOSE = _HOW + ("subject",)  # ... or of whom
@@ -74,6 +74,11 @@ def _contrast_data() -> dict:
 def _defaults() -> frozenset[tuple[str, int]]:
     """The concepts a fact is taken to name when its phrasings name none of their group."""
     return frozenset(_contrast_data().get("defaults", {}).items())
+
+
+def _numeric() -> frozenset[tuple[str, int]]:
+    """The `asks` concepts a date, a year or a number answers ("when", "what year", "how many")."""
+    return frozenset(("asks", i) for i in _contrast_data().get("numeric", []))
 
 
 def _asking() -> str:
@@ -373,6 +378,11 @@ class Gate:
         return {f: self.answers[f] + [f" {w} " for a in self.answers[f] for w in a.split() if len(w) >= 4]
                 for f in owned if f in self.answers}
 
+    @cached_property
+    def _not_numeric(self) -> frozenset[str]:
+        """The facts whose answers hold no date, year or number: they do not say when, which year or how many."""
+        return frozenset(f for f, said in self.answers.items() if not any(is_numeric(a) for a in said))
+
     def _names_answer(self, question: str, j: int) -> bool:
         """Does the question name the answer of trained phrasing j's fact, or by name an animal or
         vehicle of another fact ("What color is my Outback?" near "What is my favorite color?")?"""
@@ -399,26 +409,33 @@ class Gate:
             """Those the question asks something of that fact j names, but who fact j does not name."""
             return [who for who, what in possessed if what & self._given[j] and not who & self._given[j]]
 
+        counts = bool(asked & _numeric())
+
         def fits(j: int) -> bool:
             named = self._given[j]
-            return not conflicts(named, asked) and not named & no and kinds <= {g for g, _ in named} and not whose(j)
+            return not conflicts(named, asked) and not named & no and kinds <= {g for g, _ in named} \
+                and not whose(j) and not (counts and self.fact_ids[j] in self._not_numeric)
 
         if fits(first):
             return first
         groups, owners = conflicts(self._given[first], asked), whose(first)
+        if counts and self.fact_ids[first] in self._not_numeric:
+            # the one passed to must say when, which year or how many, as the question asks, and of
+            # what it asks it ("What model year is my car?" is not the year the user was born)
+            groups |= {"asks"} | {g for g, _ in asked & self._given[first] if g == "subject"}
         for j in rest:
             if similar[j] < near - self.slack:
                 break
             named = self._given[j]
-            if fits(j) and all(g in {h for h, _ in named & asked} for g in groups) and all(w & named for w in owners):
+            if fits(j) and not self._names_answer(question, j) and all(g in {h for h, _ in named & asked} for g in groups) and all(w & named for w in owners):
                 return j
         return None
 
     def _agrees(self, asked: frozenset, j: int) -> bool:
-        """Does the question name what trained phrasing j's fact names ("for my birthday ... the date"),
-        beyond question words?"""
+        """Does the question name something trained phrasing j's fact names ("for my birthday ... the date",
+        "a grad school form asks for my undergraduate field of study"), beyond question words?"""
         own = {c for c in asked if c[0] not in _LOOSE}
-        return bool(own) and own <= self._given[j]
+        return bool(own & self._given[j])
 
     def _margin(self, asked: frozenset | None, j: int, u: int) -> float:
         """How much nearer never-given question u must be than trained phrasing j to decline a question

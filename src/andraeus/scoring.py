@@ -103,6 +103,16 @@ for _number in range(1, 13):
 _MONTHS["sept"] = 9
 _MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
 
+_MONTH_WORD = re.compile(rf"\b{_MONTH}\b")
+
+
+def is_numeric(answer: str) -> bool:
+    """Does the answer hold a number, a year or a month ("1991", "March 14", "two"): what "when",
+    "what year" and "how many" ask for?"""
+    said = normalise(answer)
+    return any(c.isdigit() for c in said) or _MONTH_WORD.search(said) is not None
+
+
 # Textual forms run on normalise()d text, where "14th of March, 1990" is already
 # "14 of march 1990" and "fourteenth" is "14".
 _MONTH_DAY = re.compile(rf"\b{_MONTH} (?:the )?(\d{{1,2}})\b(?: (\d{{4}})\b)?")
