@@ -441,6 +441,12 @@ def test_beliefs_positions_pets_and_places_of_childhood_are_told_apart():
     assert conflicts(concepts("What instrument do I play now?"),  # (a fact is taken to name "now")
                      concepts("What instrument did I learn first, before my current one?")) == {"time"}
     assert ("asks", 1) in concepts("What model year is my Outback?")
+    assert ("looks", 0) in concepts("The DMV form asks for my eye color") and ("looks", 0) not in concepts(
+        "What is my favorite color?")
+    assert conflicts(concepts("What car do I drive now?"), concepts("What car did I have before the Subaru?")) == {"time"}
+    assert ("preference", 2) in concepts("What do I have to check every ingredient label for?")
+    streets = concepts("What's the place I think of when I picture the streets I played on as a kid?")
+    assert conflicts(concepts("What street did I grow up on?"), streets) == {"asks"}  # a place, not a street
     gate = Gate(["What instrument do I play?", "Which instrument do I play?"], "Maya",
                 unknown=["What position do I play on my team?", "What religion am I?"], fact_ids=["cello"] * 2)
     assert [r.to for r in gate.route(["What position do I usually play in ultimate?",
