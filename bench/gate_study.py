@@ -17,6 +17,7 @@ questions each adapter kept (a question equal to one of its training phrasings i
 The never-given pool is the current code's, so adapters trained before it existed can be studied.
 
   .venv/bin/python bench/gate_study.py ADAPTER [ADAPTER ...] [--facts examples/facts.yaml] [--margin M] [--misses]
+      [--held SET.yaml ...] [--never SET.yaml ...]
 
 --misses also lists, per adapter, what the served gate gets wrong: each hand-written held-out
 question answered wrongly and each never-given question answered with another fact's answer.
@@ -45,11 +46,16 @@ NEVER = sorted(EXAMPLES.glob("never_given_handwritten*.yaml"), key=lambda p: (le
 
 
 def label(path: Path, kind: str) -> str:
+    """"set7" for examples/heldout_handwritten7.yaml, "never7" for never_given_handwritten7.yaml; a
+    file named otherwise by its stem."""
+    if not path.stem.startswith(("heldout_handwritten", "never_given_handwritten")):
+        return path.stem
     digits = "".join(c for c in path.stem if c.isdigit()) or "1"
     return f"{kind}{digits}"
 
 
-def study(adapter: Path, facts, margin: float) -> tuple[dict[str, dict[str, float]], list[str]]:
+def study(adapter: Path, facts, margin: float, held_sets: list[Path] = HELD,
+          never_sets: list[Path] = NEVER) -> tuple[dict[str, dict[str, float]], list[str]]:
     saved = json.loads((adapter / "phrasings.json").read_text())
     train = [Phrasing(p["fact_id"], p["text"], p["family"]) for p in saved["train"]]
     texts = [p.text for p in train] + saved.get("abstain_train", [])
@@ -65,8 +71,8 @@ def study(adapter: Path, facts, margin: float) -> tuple[dict[str, dict[str, floa
              "no contrast words": Gate(texts, facts.person, unknown=served.unknown, anchor=True, margin=margin),
              "anchoring": Gate(texts, facts.person, anchor=True), "as written": served.as_written()}
     held = {"generated": [Phrasing(p["fact_id"], p["text"], p["family"]) for p in saved["heldout"]]}
-    held |= {label(p, "set"): list(without_leaks(train, load_questions(p, facts))[0]) for p in HELD}
-    never = {label(p, "never"): yaml.safe_load(p.read_text())["questions"] for p in NEVER}
+    held |= {label(p, "set"): list(without_leaks(train, load_questions(p, facts))[0]) for p in held_sets}
+    never = {label(p, "never"): yaml.safe_load(p.read_text())["questions"] for p in never_sets}
     never["never built-in"] = [p.question for p in abstain_questions(facts, saved.get("abstain_train", []))]
     general = general_questions()
     asked = [q.text for qs in held.values() for q in qs] + [q for qs in never.values() for q in qs]
@@ -114,10 +120,14 @@ def main() -> None:
     ap.add_argument("--facts", type=Path, default=EXAMPLES / "facts.yaml")
     ap.add_argument("--margin", type=float, default=Gate([]).margin,
                     help="how much nearer a never-given question must be to decline (default: the gate's)")
+    ap.add_argument("--held", nargs="+", type=Path, default=HELD,
+                    help="hand-written held-out sets (default: examples/heldout_handwritten*.yaml)")
+    ap.add_argument("--never", nargs="+", type=Path, default=NEVER,
+                    help="hand-written never-given sets (default: examples/never_given_handwritten*.yaml)")
     ap.add_argument("--misses", action="store_true", help="list what the served gate gets wrong, per adapter")
     args = ap.parse_args()
     facts = load_facts(args.facts)
-    studied = [study(a, facts, args.margin) for a in args.adapters]
+    studied = [study(a, facts, args.margin, args.held, args.never) for a in args.adapters]
     runs = [row for row, _ in studied]
     if args.misses:
         for adapter, (_, misses) in zip(args.adapters, studied):
