@@ -194,7 +194,7 @@ def _print_beyond(ev: dict) -> None:
                       f"{ab['confused']:.0%} answered with another fact's answer, {ab['invented']:.0%} invented")
         rev = p["reversal"]
         if rev["questions"]:
-            print(f"reversal probes (\"Who or what is Biscuit to me?\"): {rev['accuracy']:.0%} of {rev['questions']}")
+            print(f"reversal probes (\"Who or what is <an answer> to me?\"): {rev['accuracy']:.0%} of {rev['questions']}")
     flags = ev.get("red_flags") or []
     print("red flags: " + ("none" if not flags else ""))
     for flag in flags:
