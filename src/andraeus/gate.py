@@ -411,15 +411,19 @@ class Gate:
 
         counts = bool(asked & _numeric())
 
+        def mute(j: int) -> bool:
+            """Does the question ask when, which year or how many, and fact j's answer say none of it?"""
+            return counts and self.fact_ids[j] in self._not_numeric
+
         def fits(j: int) -> bool:
             named = self._given[j]
             return not conflicts(named, asked) and not named & no and kinds <= {g for g, _ in named} \
-                and not whose(j) and not (counts and self.fact_ids[j] in self._not_numeric)
+                and not whose(j) and not mute(j)
 
         if fits(first):
             return first
         groups, owners = conflicts(self._given[first], asked), whose(first)
-        if counts and self.fact_ids[first] in self._not_numeric:
+        if mute(first):
             # the one passed to must say when, which year or how many, as the question asks, and of
             # what it asks it ("What model year is my car?" is not the year the user was born)
             groups |= {"asks"} | {g for g, _ in asked & self._given[first] if g == "subject"}
@@ -427,7 +431,8 @@ class Gate:
             if similar[j] < near - self.slack:
                 break
             named = self._given[j]
-            if fits(j) and not self._names_answer(question, j) and all(g in {h for h, _ in named & asked} for g in groups) and all(w & named for w in owners):
+            if fits(j) and not self._names_answer(question, j) and all(w & named for w in owners) \
+                    and all(g in {h for h, _ in named & asked} for g in groups):
                 return j
         return None
 
