@@ -451,3 +451,35 @@ def test_beliefs_positions_pets_and_places_of_childhood_are_told_apart():
                 unknown=["What position do I play on my team?", "What religion am I?"], fact_ids=["cello"] * 2)
     assert [r.to for r in gate.route(["What position do I usually play in ultimate?",
                                       "What instrument do I play these days?"])] == ["decline", "adapter"]
+
+
+def test_a_never_given_question_a_fact_answers_in_other_words_does_not_decline_it():
+    trained = ["What is my favorite vacation spot?", "my favourite vacation spot?", "What is my usual coffee order?",
+               "What sport do I play on weekends?", "What is my hobby?", "What do I do for a living?", "What is my job?"]
+    ids = ["vacation", "vacation", "coffee", "sport", "hobby", "job", "job"]
+    answers = {"vacation": ["Madeira"], "coffee": ["flat white"], "sport": ["tennis"], "hobby": ["woodcarving"],
+               "job": ["nurse"]}
+    pool = ["What is my favorite holiday destination?", "Where is my favourite holiday destination?",
+            "What is my usual order at the cafe?", "What video game do I play on weekends?",
+            "What is my favorite movie?", "What is my sister's usual coffee order?"]
+    gate = Gate(trained, "Henrik", unknown=pool, fact_ids=ids, answers=answers, anchor=True)
+    said = {pool[u] for u in gate._said_otherwise}
+    # the fact's own question in other words, and the pool's rewording of one ("Where is ..."), go
+    assert said == set(pool[:3])
+    # kept: a sport is not a video game, a film is not a place, and a sister's order is not the user's
+    questions = ["Where is my favourite place to go on holiday?", "What do I normally order at the cafe?",
+                 "What video game do I play on weekends?", "What do I do in my spare time?"]
+    assert [r.to for r in gate.route(questions)] == ["adapter", "adapter", "decline", "adapter"]
+    assert gate.route(["What do I do in my spare time?"])[0].text == "What is my hobby?"  # not the job
+    assert gate.leaving_out([])._said_otherwise == gate._said_otherwise
+
+
+def test_a_bike_may_be_a_bicycle_or_a_motorcycle_and_a_goddaughter_is_not_a_daughter():
+    motorcycle, car = concepts("What motorcycle do I ride?"), concepts("What car do I drive?")
+    assert conflicts(motorcycle, concepts("what bike do i ride")) == set()
+    assert conflicts(car, concepts("what bike do i ride")) == {"vehicles", "subject"}
+    assert conflicts(concepts("What is my daughter's name?"), concepts("What is my goddaughter's name?")) == {
+        "people", "subject"}
+    assert conflicts(concepts("What is my shoe size?"), concepts("How tall am I?")) == {"attributes"}
+    assert conflicts(concepts("What motorcycle do I ride now?"),
+                     concepts("What motorcycle did I ride before the Triumph?")) == {"time"}

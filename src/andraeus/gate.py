@@ -274,6 +274,10 @@ class Route:
 # its nearest fact names ("my coworker is planning a party for my birthday and asked me the date")
 LEAN = 0.1
 NEAR_ENOUGH = 0.4  # cosine similarity a question with no "my" needs to a trained phrasing to count as personal
+# how near a never-given question must be to one of a fact's trained phrasings, its words not ruling the fact out,
+# to be that fact asked in other words: "What is my favorite holiday destination?" beside "my favorite vacation spot?"
+SAME = 0.8
+TWIN = 0.9  # ... or to a never-given question that is: "Where is ..." beside "What is my favourite holiday destination?"
 
 
 class Gate:
@@ -367,8 +371,35 @@ class Gate:
         """Never-given questions that cannot be what `question` asks: its contrast words rule them out
         (`no`: what it says it is not about), or they are about someone else and it is not ("My partner
         wants to cook me my favorite food")."""
-        out = [j for j, c in enumerate(self._unknown_concepts) if conflicts(c, asked) or c & no]
+        out = [j for j, c in enumerate(self._unknown_concepts) if conflicts(c, asked) or c & no] + self._said_otherwise
         return out if about_someone(question, self._names) else out + self._unknown_others
+
+    @cached_property
+    def _said_otherwise(self) -> list[int]:
+        """Never-given questions that a fact answers, in other words than its own: `SAME` near one of its
+        trained phrasings (or `TWIN` near such a never-given question: the pool's own rewordings), about
+        the user (not someone else), and naming nothing that rules the fact out (no contrast word, no
+        "when" or "how many" of a fact that gives no number). The built-in pool is the same for
+        everyone, so some of it is a given fact for someone ("my usual order at the cafe" beside "my
+        usual coffee order")."""
+        model, (mine, _, unknown) = self._embedder
+        if unknown is None or self.fact_ids is None:
+            return []
+        near, which = (unknown @ mine.T).max(1)
+        same = [u for u in range(len(self.unknown)) if near[u] >= SAME and self._asks_it(u, int(which[u]))]
+        if not same:
+            return []
+        twin, of = (unknown @ unknown[same].T).max(1)
+        return [u for u in range(len(self.unknown))
+                if u in same or (twin[u] >= TWIN and self._asks_it(u, int(which[same[int(of[u])]])))]
+
+    def _asks_it(self, u: int, j: int) -> bool:
+        """Could never-given question u be what trained phrasing j's fact answers: about the user, and
+        its words do not rule the fact out?"""
+        named, fact = self._unknown_concepts[u], self.fact_ids[j]
+        counts = bool(named & _numeric()) and fact in self._not_numeric
+        return fact is not None and not counts and not conflicts(self._given[j], named) \
+            and not about_someone(self.unknown[u], self._names)
 
     @cached_property
     def _possessions(self) -> dict[str, list[str]]:
