@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from andraeus.gate import Gate, concepts, conflicts, excluding, in_own_voice, is_request, speaks_as, theirs
+from andraeus.gate import Gate, concepts, conflicts, excluding, in_own_voice, is_personal, is_request, speaks_as, theirs
 from andraeus.probes import asked_of
 from andraeus.scoring import is_numeric
 
@@ -49,6 +49,10 @@ def test_gate_reads_the_persons_name_as_i():
     assert in_own_voice("Where does Maya live? What is Maya's dog called?", "Maya") == \
         "Where does I live? What is my dog called?"
     assert in_own_voice("Is Mayan art old?", "Maya") == "Is Mayan art old?"
+    # a full name: the first name alone is the person too
+    assert in_own_voice("What is Adaeze's parrot called? Ask Adaeze Okonkwo.", "Adaeze Okonkwo") == \
+        "What is my parrot called? Ask I."
+    assert is_personal("Where does Adaeze work?", "Adaeze Okonkwo") and not is_personal("Where is Lagos?", "Adaeze Okonkwo")
 
 
 def test_contrast_words_name_concepts_a_question_or_phrasing_is_about():

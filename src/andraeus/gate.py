@@ -18,11 +18,18 @@ _I_OR_ME = re.compile(r"\b(?:i|me)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(i|me|my|mine|myself|i'm|im|i've|i'd|i'll)\b", re.IGNORECASE)
 
 
+def _called(person: str) -> str:
+    """The person's name, or their first name alone ("Adaeze" of "Adaeze Okonkwo"), as a regex alternation."""
+    names = dict.fromkeys([person.strip(), person.split()[0]])
+    return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+
 def is_personal(question: str, person: str | None = None) -> bool:
     """Does the question say it is about the user (a first-person word, or the person's name)?"""
     if _FIRST_PERSON.search(question):
         return True
-    return bool(person) and re.search(rf"\b{re.escape(person)}\b", question, re.IGNORECASE) is not None
+    return bool(person and person.strip()) and \
+        re.search(rf"\b(?:{_called(person)})\b", question, re.IGNORECASE) is not None
 
 
 # "Write a haiku about my dog", "Help me plan a trip to my hometown": a request for the model's help
@@ -44,10 +51,10 @@ def is_request(question: str) -> bool:
 def in_own_voice(question: str, person: str | None) -> str:
     """"Where does Maya live?" as "Where does I live?": the trained phrasings say "I" and "my", and
     the embedding does not know that the person's name means the same."""
-    if not person:
+    if not person or not person.strip():
         return question
-    name = re.escape(person)
-    return re.sub(rf"(?i)\b{name}\b", "I", re.sub(rf"(?i)\b{name}'s\b", "my", question))
+    name = _called(person)
+    return re.sub(rf"(?i)\b(?:{name})\b", "I", re.sub(rf"(?i)\b(?:{name})'s\b", "my", question))
 
 
 def general_pool() -> list[str]:
