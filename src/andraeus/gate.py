@@ -284,7 +284,8 @@ NEAR_ENOUGH = 0.4  # cosine similarity a question with no "my" needs to a traine
 # how near a never-given question must be to one of a fact's trained phrasings, its words not ruling the fact out,
 # to be that fact asked in other words: "What is my favorite holiday destination?" beside "my favorite vacation spot?"
 SAME = 0.8
-TWIN = 0.9  # ... or to a never-given question that is: "Where is ..." beside "What is my favourite holiday destination?"
+# ... or to a never-given question that is: "Where is ..." beside "What is my favourite holiday destination?"
+TWIN = 0.9
 
 
 class Gate:
@@ -315,7 +316,10 @@ class Gate:
     answer asks something else about it ("How long have I played the cello?") and is declined, as
     is one that calls another fact's animal or vehicle by its name ("What year is my Outback?"). A
     never-given question that names what the question names and the nearest fact says nothing of
-    needs no margin to decline it ("my go-to song" is "What is my favorite song?", not "my go-to meal")."""
+    needs no margin to decline it ("my go-to song" is "What is my favorite song?", not "my go-to meal").
+    A never-given question that a fact answers in other words (`SAME` near one of its phrasings, no
+    word ruling it out: "my favorite holiday destination" beside "my favorite vacation spot") is not
+    one: the built-in pool is the same for everyone."""
 
     def __init__(self, personal: Sequence[str], person: str | None = None, general: Sequence[str] | None = None,
                  unknown: Sequence[str] = (), anchor: bool = False, margin: float = 0.1, anchor_floor: float = 0.3,
