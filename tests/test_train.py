@@ -324,6 +324,10 @@ def test_unknown_questions_ask_details_of_what_the_facts_name_but_never_the_fact
     assert "What is my least favorite food?" in unknown_questions(food)
     movie = FactSet((Fact("movie", "What's my favorite movie?", "Alien"),), person="Maya")
     assert not [q for q in unknown_questions(movie) if "movie" in q]  # a generic one that the facts give
+    # a question of a shape the parser does not split ("On what date ...?") names no one, and breaks nothing
+    odd = FactSet((Fact("retired", "On what date did I retire from teaching?", "June 30"),
+                   Fact("friend", "Who has been my best friend since college?", "Ngozi")), person="Adaeze Okonkwo")
+    assert unknown_questions(odd) and "What breed is my dog?" not in unknown_questions(odd)
 
 
 def test_a_prompt_asked_twice_is_generated_once(tiny):

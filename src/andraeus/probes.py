@@ -181,7 +181,7 @@ def _subjects(fact: Fact) -> list[str]:
     if m or (p.wh == "who" and (p.topic or "").lower().startswith("my ")):
         named = re.fullmatch(r"[A-Z][\w'-]*( [A-Z][\w'-]*)?", fact.answer)  # a name, not "hardware engineer"
         return [m.group(1) if m else p.topic] + ([fact.answer] if named else [])
-    thing = re.fullmatch(r"(?:what|which) ([a-z]+)", p.wh)
+    thing = re.fullmatch(r"(?:what|which) ([a-z]+)", p.wh or "")
     return [f"my {thing.group(1)}"] if thing and thing.group(1) not in _NOT_THINGS else []
 
 

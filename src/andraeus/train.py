@@ -564,6 +564,9 @@ def train(facts: FactSet, out: str | Path, config: TrainConfig | None = None, sp
     checked = check_leaks(split)
     handwritten, left_out = without_leaks(split.train, handwritten)
     checked += len(handwritten)
+    # the gate's never-given pool depends on the facts alone: built before training, so a fact it
+    # cannot read fails in seconds, not after the training
+    unknown = unknown_questions(facts) if config.gate and config.decline_unknown else []
     torch.manual_seed(config.seed)
     t0 = time.perf_counter()
     model, tok = load_model(config.model, config.device, config.quantize)
@@ -583,7 +586,7 @@ def train(facts: FactSet, out: str | Path, config: TrainConfig | None = None, sp
         _fix_adapter_config(tmp, config.model)
         saved = {"train": [dataclasses.asdict(p) for p in split.train],
                  "heldout": [dataclasses.asdict(p) for p in split.heldout], "abstain_train": abstain_qs,
-                 "unknown": unknown_questions(facts) if config.gate and config.decline_unknown else [],
+                 "unknown": unknown,
                  "answers": {f.id: list(f.accepted) for f in facts}}
         (tmp / "phrasings.json").write_text(json.dumps(saved, indent=1))
         summary = None
