@@ -309,7 +309,7 @@ def test_a_never_given_question_naming_what_the_nearest_fact_does_not_needs_no_m
 
 def test_what_a_question_asks_of_someone_else_is_not_the_users_fact():
     assert theirs("When's my dad's birthday?") == [(concepts("my dad"), concepts("birthday"))]
-    assert theirs("What is Tomasz's job?", frozenset({"tomasz"})) == [(frozenset(), concepts("job"))]
+    assert theirs("What is Tomasz's job?", frozenset({"tomasz"})) == [(frozenset({("named", "tomasz")}), concepts("job"))]
     trained = ["When is my birthday?", "What day is my bday?", "What is my partner's name?", "What is my sister's name?"]
     gate = Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True,
                 fact_ids=["birthday", "birthday", "partner", "sister"])
@@ -487,3 +487,14 @@ def test_a_bike_may_be_a_bicycle_or_a_motorcycle_and_a_goddaughter_is_not_a_daug
     assert conflicts(concepts("What is my shoe size?"), concepts("How tall am I?")) == {"attributes"}
     assert conflicts(concepts("What motorcycle do I ride now?"),
                      concepts("What motorcycle did I ride before the Triumph?")) == {"time"}
+
+
+def test_a_fact_that_names_someone_by_name_answers_what_is_asked_of_them():
+    trained = ["When is my granddaughter Amara's birthday?", "When is Amara's bday?", "When is my birthday?"]
+    ids = ["amara_birthday", "amara_birthday", "birthday"]
+    unknown = ["When is Emeka's birthday?", "What is Amara's favorite food?"]  # the pool names Amara and Emeka
+    gate = Gate(trained, "Adaeze", unknown=unknown, anchor=True, fact_ids=ids, answers={
+        "amara_birthday": ["March 3"], "birthday": ["May 1"]})
+    routes = gate.route(["Sorry to ask again, but when is my granddaughter Amara's bday?", "When is Emeka's bday?"])
+    assert [r.to for r in routes] == ["adapter", "decline"]
+    assert routes[0].text in trained[:2]

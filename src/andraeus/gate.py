@@ -246,9 +246,11 @@ def _possessive(names: frozenset[str]) -> re.Pattern:
 
 def theirs(text: str, names: frozenset[str] = frozenset()) -> list[tuple[frozenset, frozenset]]:
     """What a question asks of someone else, by the possessive: "my dad's birthday" asks the
-    father's (who) birthday (what), as concepts."""
+    father's (who) birthday (what), as concepts; someone called by a name ("Amara's birthday") is
+    ("named", "amara")."""
     text = text.replace("\u2019", "'")
-    return [(concepts(f"my {m.group('who')}"), concepts(m.group("what"))) for m in _possessive(names).finditer(text)]
+    return [(concepts(f"my {m.group('who')}") or frozenset({("named", m.group("who").lower())}),
+             concepts(m.group("what"))) for m in _possessive(names).finditer(text)]
 
 
 # "Tomasz here, ...", "Hi, it's Leila: ...": the one asking says they are someone else
@@ -347,13 +349,20 @@ class Gate:
         return model, pools
 
     @cached_property
-    def _given(self) -> list[frozenset]:
-        """Each trained phrasing's contrast concepts: all that its fact's phrasings name."""
+    def _keys(self) -> list[str]:
+        """Each trained phrasing's fact (or the phrasing itself, when facts are not known)."""
         ids = self.fact_ids or [None] * len(self.personal)
-        keys = [f if f is not None else f"phrasing:{t}" for f, t in zip(ids, self.personal)]
+        return [f if f is not None else f"phrasing:{t}" for f, t in zip(ids, self.personal)]
+
+    @cached_property
+    def _given(self) -> list[frozenset]:
+        """Each trained phrasing's contrast concepts: all that its fact's phrasings name, and the names
+        they say, as ("named", name): "When is my granddaughter Amara's birthday?" names Amara."""
+        keys = self._keys
         union: dict[str, frozenset] = {}
         for key, text in zip(keys, self.personal):
-            union[key] = union.get(key, frozenset()) | concepts(text)
+            said = {("named", n) for n in self._names if re.search(rf"(?i)\b{re.escape(n)}\b", text)}
+            union[key] = union.get(key, frozenset()) | concepts(text) | said
         for key, named in union.items():
             union[key] = named | {c for c in _defaults() if c[0] not in {g for g, _ in named}}
         return [union[k] for k in keys]
