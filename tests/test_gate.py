@@ -498,3 +498,20 @@ def test_a_fact_that_names_someone_by_name_answers_what_is_asked_of_them():
     routes = gate.route(["Sorry to ask again, but when is my granddaughter Amara's bday?", "When is Emeka's bday?"])
     assert [r.to for r in routes] == ["adapter", "decline"]
     assert routes[0].text in trained[:2]
+
+
+def test_birth_order_grandchildren_fears_sizes_and_soups_are_told_apart():
+    assert conflicts(concepts("Who is my eldest daughter?"), concepts("What's my youngest daughter called?")) == {"order"}
+    assert "people" in conflicts(concepts("When is my granddaughter's birthday?"), concepts("When is my grandson's birthday?"))
+    assert conflicts(concepts("What kind of medicine am I allergic to?"),
+                     concepts("What kind of medicine am I afraid of?")) == {"preference"}
+    assert conflicts(concepts("What is my dress size?"), concepts("How tall am I?")) == {"attributes"}
+    assert conflicts(concepts("What is my favourite soup?"), concepts("what soup do i like least")) == {"preference"}
+    assert conflicts(concepts("What is my favourite soup?"), concepts("what's my favourite fruit?")) == {"consumables"}
+    assert conflicts(concepts("What is my house number now?"),  # (a fact is taken to name "now")
+                     concepts("What was my house number before we moved to Ogui Road?")) == {"time"}
+    # "another year" of marriage is the anniversary, and "before I moved away" still where one grew up
+    assert conflicts(concepts("When is my wedding anniversary?"),
+                     concepts("I'm booking a table to celebrate another year of marriage. Which date?")) == set()
+    assert conflicts(concepts("Where did I grow up?"), concepts("Where did I spend my childhood before moving away?")) \
+        == set()

@@ -328,6 +328,12 @@ def test_unknown_questions_ask_details_of_what_the_facts_name_but_never_the_fact
     odd = FactSet((Fact("retired", "On what date did I retire from teaching?", "June 30"),
                    Fact("friend", "Who has been my best friend since college?", "Ngozi")), person="Adaeze Okonkwo")
     assert unknown_questions(odd) and "What breed is my dog?" not in unknown_questions(odd)
+    # the wedding anniversary is the partner's as much as the user's: not asked of them as never given
+    married = FactSet((Fact("husband", "What is my husband's name?", "Emeka"),
+                       Fact("anniversary", "When is my wedding anniversary?", "December 14"),
+                       Fact("birthday", "When is my birthday?", "May 2")), person="Adaeze")
+    pool = unknown_questions(married)
+    assert "When is Emeka's birthday?" in pool and "When is Emeka's wedding anniversary?" not in pool
 
 
 def test_a_prompt_asked_twice_is_generated_once(tiny):

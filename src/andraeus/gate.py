@@ -120,7 +120,7 @@ def _lexicon() -> list[tuple[re.Pattern, frozenset[tuple[str, int]]]]:
     out = []
     for w in sorted(named, key=lambda w: -len(w)):
         mine = any(g in owned for g, _ in named[w])
-        pattern = re.compile(rf"{lead[mine]}{re.escape(w)}(?:s|es)?{tail[mine]}", re.IGNORECASE)
+        pattern = re.compile(rf"{lead[mine]}(?P<w>{re.escape(w)}(?:s|es)?){tail[mine]}", re.IGNORECASE)
         out.append((pattern, frozenset(named[w])))
     return out
 
@@ -131,8 +131,10 @@ def concepts(text: str) -> frozenset[tuple[str, int]]:
     text = re.sub(r"(?<!\w)(['\"])([^'\"]*)\1(?!\w)", r"\2", text)  # "said 'I do'": quotes are not words
     found: set[tuple[str, int]] = set()
     for pattern, named in _lexicon():
-        text, n = pattern.subn(" ", text)  # a word matched is gone: "best friend" is not also "friend"
-        if n:
+        # a word matched is gone ("best friend" is not also "friend"), the words around it are not
+        # ("my eldest daughter": "eldest" too)
+        for m in reversed(list(pattern.finditer(text))):
+            text = text[:m.start("w")] + " " + text[m.end("w"):]
             found |= named
     return frozenset(found)
 

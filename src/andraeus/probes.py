@@ -204,12 +204,20 @@ def unknown_questions(facts: FactSet) -> list[str]:
     # each fact asked of everyone the facts name, by name and as "my ...": the user's allergy is
     # neither Tomasz's nor "my partner's"
     named = [f for f in facts if f.answer in subjects]
-    others = [s for f in named for s in _subjects(f)]
-    details += [asked_of(f.question, n) for n in others for f in facts if f not in named or n not in _subjects(f)]
+    details += [asked_of(f.question, n) for g in named for n in _subjects(g) for f in facts
+                if (f not in named or n not in _subjects(f)) and not _shared(f, g)]
     near = [p.question for p in abstain_questions(facts)] + [f.question for f in abstain_training_facts(facts)]
     taken = {normalise_question(f.question) for f in facts}
     return [q for q in dict.fromkeys(details + near + data["generic"])
             if normalise_question(q) not in taken and not any(_same_topic(q, f.question) for f in facts)]
+
+
+def _shared(fact: Fact, person: Fact) -> bool:
+    """Is the fact the person's too: the wedding anniversary is the partner's as much as the user's?"""
+    from .gate import concepts
+
+    wedding, partner = concepts("wedding anniversary"), concepts("my partner")
+    return bool(concepts(fact.question) & wedding) and bool(concepts(person.question) & partner)
 
 
 def _same_topic(a: str, b: str) -> bool:
