@@ -351,16 +351,11 @@ class Gate:
         return model, pools
 
     @cached_property
-    def _keys(self) -> list[str]:
-        """Each trained phrasing's fact (or the phrasing itself, when facts are not known)."""
-        ids = self.fact_ids or [None] * len(self.personal)
-        return [f if f is not None else f"phrasing:{t}" for f, t in zip(ids, self.personal)]
-
-    @cached_property
     def _given(self) -> list[frozenset]:
         """Each trained phrasing's contrast concepts: all that its fact's phrasings name, and the names
         they say, as ("named", name): "When is my granddaughter Amara's birthday?" names Amara."""
-        keys = self._keys
+        ids = self.fact_ids or [None] * len(self.personal)
+        keys = [f if f is not None else f"phrasing:{t}" for f, t in zip(ids, self.personal)]
         union: dict[str, frozenset] = {}
         for key, text in zip(keys, self.personal):
             said = {("named", n) for n in self._names if re.search(rf"(?i)\b{re.escape(n)}\b", text)}
@@ -412,8 +407,9 @@ class Gate:
         if not same:
             return []
         twin, of = (unknown @ unknown[same].T).max(1)
+        kept = set(same)
         return [u for u in range(len(self.unknown))
-                if u in same or (twin[u] >= TWIN and self._asks_it(u, int(which[same[int(of[u])]])))]
+                if u in kept or (twin[u] >= TWIN and self._asks_it(u, int(which[same[int(of[u])]])))]
 
     def _asks_it(self, u: int, j: int) -> bool:
         """Could never-given question u be what trained phrasing j's fact answers: about the user, and

@@ -12,6 +12,7 @@ from typing import Sequence
 import yaml
 
 from .facts import Fact, FactSet, normalise_question
+from .gate import concepts
 from .scoring import is_correct, normalise
 from .variations import find_leaks, parse
 
@@ -214,8 +215,6 @@ def unknown_questions(facts: FactSet) -> list[str]:
 
 def _shared(fact: Fact, person: Fact) -> bool:
     """Is the fact the person's too: the wedding anniversary is the partner's as much as the user's?"""
-    from .gate import concepts
-
     wedding, partner = concepts("wedding anniversary"), concepts("my partner")
     return bool(concepts(fact.question) & wedding) and bool(concepts(person.question) & partner)
 
