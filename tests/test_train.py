@@ -327,7 +327,8 @@ def test_unknown_questions_ask_details_of_what_the_facts_name_but_never_the_fact
     # a question of a shape the parser does not split ("On what date ...?") names no one, and breaks nothing
     odd = FactSet((Fact("retired", "On what date did I retire from teaching?", "June 30"),
                    Fact("friend", "Who has been my best friend since college?", "Ngozi")), person="Adaeze Okonkwo")
-    assert unknown_questions(odd) and "What breed is my dog?" not in unknown_questions(odd)
+    odd_pool = unknown_questions(odd)
+    assert odd_pool and "What breed is my dog?" not in odd_pool
     # the wedding anniversary is the partner's as much as the user's: not asked of them as never given
     married = FactSet((Fact("husband", "What is my husband's name?", "Emeka"),
                        Fact("anniversary", "When is my wedding anniversary?", "December 14"),
