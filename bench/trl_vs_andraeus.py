@@ -2,11 +2,13 @@
 
 Same model, same training examples (phrasings and answer forms), same LoRA config, epochs, learning
 rate and effective batch. Each arm runs in its own subprocess (so peak memory is its own); the parent
-also measures this machine's matmul peak (fp32 on CPU, bf16 on CUDA) in the same run.
+also measures this machine's matmul peaks (fp32 and bf16 on CPU, bf16 on CUDA) in the same run.
 
 Arms: trl (SFTTrainer + PEFT, completion-only loss, the chat template, TRL's other defaults, which
 include gradient checkpointing), trl-nockpt (the same with gradient checkpointing off: faster where
-memory allows, as a user tuning for speed would run it), andraeus (its trainer), early
+memory allows, as a user tuning for speed would run it), trl-bf16 (trl-nockpt with TRL's bf16=True:
+PyTorch's CPU autocast, for a CPU with bf16 instructions), andraeus (its trainer, as it ships:
+bf16 matmuls where the CPU has bf16 instructions), andraeus-fp32 (its trainer in fp32 throughout), early
 (andraeus with `stop_when_learned`: ends after the first epoch in which every training answer is
 exact), qlora (andraeus on 4-bit NF4 base weights; CUDA + bitsandbytes only).
 
@@ -44,13 +46,13 @@ ARCHS = {
     "tiny": dict(vocab_size=49152, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
                  num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024),
 }
-ARMS = ["trl", "trl-nockpt", "andraeus", "early", "qlora"]
+ARMS = ["trl", "trl-nockpt", "trl-bf16", "andraeus", "andraeus-fp32", "early", "qlora"]
 NOMINAL_BF16_TFLOPS = {"H100": 989.0, "H200": 989.0, "A100": 312.0}  # dense, SXM data sheets
 
 
-def matmul_peak_gflops(device: str, seconds: float = 3.0) -> float:
-    """Best-case matmul throughput of this machine, measured now (fp32 on CPU, bf16 on CUDA)."""
-    n, dtype = (1536, torch.float32) if device == "cpu" else (8192, torch.bfloat16)
+def matmul_peak_gflops(device: str, dtype: torch.dtype, seconds: float = 3.0) -> float:
+    """Best-case matmul throughput of this machine in `dtype`, measured now."""
+    n = 1536 if device == "cpu" else 8192
     a, b = torch.randn(n, n, device=device, dtype=dtype), torch.randn(n, n, device=device, dtype=dtype)
     a @ b
     best, end = 0.0, time.perf_counter() + seconds
@@ -139,12 +141,13 @@ def top_share(model, config) -> float:
     return (config.lora_top_layers or model.config.num_hidden_layers) / model.config.num_hidden_layers
 
 
-def run_andraeus(args, early: bool = False, quantize: str | None = None) -> dict:
+def run_andraeus(args, early: bool = False, quantize: str | None = None, fp32: bool = False) -> dict:
     from dataclasses import replace
 
-    from andraeus.train import add_lora, fit, learned_check
+    from andraeus.train import add_lora, fit, learned_check, use_bf16_matmuls
 
-    facts, config, split, model, tok, examples = _setup(args, stop_when_learned=early, quantize=quantize)
+    extra = {"bf16_matmuls": False} if fp32 else {}
+    facts, config, split, model, tok, examples = _setup(args, stop_when_learned=early, quantize=quantize, **extra)
     model = add_lora(model, config)
     if args.steps:  # throughput: warm up, then time a fixed number of steps
         fit(model, examples, replace(config, max_steps=args.warmup), progress=False)
@@ -158,12 +161,14 @@ def run_andraeus(args, early: bool = False, quantize: str | None = None) -> dict
                           stats.frozen_tokens)  # what ran
     task = training_flops(body, lora, head, stats.tokens, stats.answer_tokens, top)  # what a plain loop needs
     name = "andraeus" + (" (stop when learned)" if early else "") + (" QLoRA 4-bit" if quantize else "")
+    bf16 = use_bf16_matmuls(config, next(model.parameters()).device)
+    name += " (bf16 matmuls)" if bf16 else " (fp32)" if args.device == "cpu" else ""
     result = _finish(args, name, model, tok, facts, split, stats.seconds, stats.tokens, work, task)
-    return result | {"epochs_run": stats.epochs_run, "learned_at_epoch": stats.learned_at_epoch,
+    return result | {"bf16": bf16 or args.device == "cuda", "epochs_run": stats.epochs_run, "learned_at_epoch": stats.learned_at_epoch,
                      "check_seconds": stats.check_seconds}
 
 
-def run_trl(args, checkpointing: bool = True) -> dict:
+def run_trl(args, checkpointing: bool = True, bf16: bool = False) -> dict:
     from datasets import Dataset
     from transformers import TrainerCallback
     from trl import SFTConfig, SFTTrainer
@@ -180,7 +185,7 @@ def run_trl(args, checkpointing: bool = True) -> dict:
         gradient_accumulation_steps=config.grad_accum, learning_rate=config.learning_rate, lr_scheduler_type="linear",
         warmup_steps=0, weight_decay=0.0, max_grad_norm=config.max_grad_norm, completion_only_loss=True,
         save_strategy="no", report_to=[], logging_steps=50, seed=config.seed, use_cpu=args.device == "cpu",
-        bf16=args.device == "cuda", max_length=256, dataloader_num_workers=0, disable_tqdm=True,
+        bf16=args.device == "cuda" or bf16, max_length=256, dataloader_num_workers=0, disable_tqdm=True,
         max_steps=args.warmup + args.steps if args.steps else -1, gradient_checkpointing=checkpointing,
     )
     lora = lora_config(model, config)
@@ -209,8 +214,9 @@ def run_trl(args, checkpointing: bool = True) -> dict:
     top = top_share(model, config)
     work = training_flops(body, lora_n, head, tokens, tokens, top)  # TRL computes logits at every position
     task = training_flops(body, lora_n, head, tokens, answer, top)
-    name = "trl" if checkpointing else "trl (no gradient checkpointing)"
-    return _finish(args, name, trainer.model, tok, facts, split, seconds, tokens, work, task)
+    name = "trl" if checkpointing else "trl (no gradient checkpointing" + (", bf16)" if bf16 else ")")
+    result = _finish(args, name, trainer.model, tok, facts, split, seconds, tokens, work, task)
+    return result | {"bf16": bf16 or args.device == "cuda"}
 
 
 def _reset_peak(device: str) -> None:
@@ -234,11 +240,13 @@ def _finish(args, name, model, tok, facts, split, seconds, tokens, work, task) -
     return result
 
 
-def _report(args, results: dict, peak: float) -> None:
-    unit = "fp32" if args.device == "cpu" else "bf16"
+def _report(args, results: dict, peaks: dict[str, float]) -> None:
+    """One line per arm; FLOP/s against the peak of the precision its matmuls ran in."""
     for r in results.values():
-        line = (f"{r['trainer']:>30}: {r['seconds']:7.1f} s  {r['tokens_per_s']:7.0f} tokens/s  "
-                f"{r['gflops_per_s']:8.0f} GFLOP/s run ({r['gflops_per_s'] / peak:.0%} of peak), "
+        unit = "bf16" if r.get("bf16") else "fp32"
+        peak = peaks[unit]
+        line = (f"{r['trainer']:>38}: {r['seconds']:7.1f} s  {r['tokens_per_s']:7.0f} tokens/s  "
+                f"{r['gflops_per_s']:8.0f} GFLOP/s run ({r['gflops_per_s'] / peak:.0%} of the {unit} peak), "
                 f"model FLOP utilisation {r['task_gflops_per_s'] / peak:.0%}  peak memory {r['peak_memory_mb']:.0f} MiB")
         if "heldout" in r:
             line += f"  held-out {r['heldout']:.1%} [{r['ci95'][0]:.1%}, {r['ci95'][1]:.1%}]"
@@ -249,15 +257,15 @@ def _report(args, results: dict, peak: float) -> None:
     first = next(iter(results.values()))
     length = f"{args.steps} steps after {args.warmup} warm-up" if args.steps else f"{args.epochs} epochs"
     print(f"{first['facts']} facts, {first['examples']} examples, {length}, {args.arch} on {args.device}; "
-          f"{unit} matmul peak measured now {peak:.0f} GFLOP/s")
+          "matmul peaks measured now: " + ", ".join(f"{u} {p:.0f} GFLOP/s" for u, p in peaks.items()))
     if args.device == "cuda":
         gpu = torch.cuda.get_device_name()
         nominal = next((v for k, v in NOMINAL_BF16_TFLOPS.items() if k in gpu), None)
         if nominal:
             print(f"{gpu}: nominal dense bf16 {nominal:.0f} TFLOP/s; model FLOP utilisation against it: " + ", ".join(
                 f"{r['trainer']} {r['task_gflops_per_s'] / 1e3 / nominal:.0%}" for r in results.values()))
-    for arm in ("andraeus", "early", "qlora"):
-        for base in ("trl", "trl-nockpt"):
+    for arm in ("andraeus", "andraeus-fp32", "early", "qlora"):
+        for base in ("trl", "trl-nockpt", "trl-bf16"):
             if base in results and arm in results:
                 print(f"{results[arm]['trainer']} is {results[base]['seconds'] / results[arm]['seconds']:.2f}x "
                       f"as fast as {results[base]['trainer']}")
@@ -270,7 +278,7 @@ def main() -> None:
     ap.add_argument("--variations", type=int, default=10, help="phrasings per fact (issue 5's benchmark: 10)")
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--arms", default="trl,andraeus,early",
-                    help="comma-separated: trl, trl-nockpt, andraeus, early, qlora")
+                    help="comma-separated: " + ", ".join(ARMS))
     ap.add_argument("--micro-batch", type=int, default=0, help="examples per pass, every arm (default: TrainConfig's)")
     ap.add_argument("--grad-accum", type=int, default=0, help="passes per optimiser step, every arm (default: TrainConfig's)")
     ap.add_argument("--lora-top-layers", type=int, default=0,
@@ -283,8 +291,10 @@ def main() -> None:
     ap.add_argument("--arm", choices=ARMS, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.arm:
-        result = (run_trl(args, checkpointing=args.arm == "trl") if args.arm.startswith("trl") else
-                  run_andraeus(args, early=args.arm == "early", quantize="4bit" if args.arm == "qlora" else None))
+        result = (run_trl(args, checkpointing=args.arm == "trl", bf16=args.arm == "trl-bf16")
+                  if args.arm.startswith("trl") else
+                  run_andraeus(args, early=args.arm == "early", quantize="4bit" if args.arm == "qlora" else None,
+                               fp32=args.arm == "andraeus-fp32"))
         print("RESULT " + json.dumps(result))
         return
     unknown = set(args.arms.split(",")) - set(ARMS)
@@ -296,7 +306,8 @@ def main() -> None:
         sys.exit("--device cuda: no CUDA device here")
     if args.arch != "builtin":
         random_model_dir(args.arch)  # once, before the arms
-    peak = matmul_peak_gflops(args.device)
+    peaks = ({"fp32": matmul_peak_gflops("cpu", torch.float32), "bf16": matmul_peak_gflops("cpu", torch.bfloat16)}
+             if args.device == "cpu" else {"bf16": matmul_peak_gflops("cuda", torch.bfloat16)})
     results = {}
     for arm in args.arms.split(","):
         cmd = [sys.executable, __file__, *sys.argv[1:], "--arm", arm]
@@ -308,7 +319,7 @@ def main() -> None:
         results[arm] = json.loads(line[7:])
     if not results:
         sys.exit("every arm failed")
-    _report(args, results, peak)
+    _report(args, results, peaks)
     name = "last_trl_vs_andraeus" + ("" if args.device == "cpu" and args.arch == "builtin" else f"_{args.arch}_{args.device}")
     Path(f"bench/{name}.json").write_text(json.dumps(results, indent=1))
 

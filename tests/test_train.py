@@ -159,16 +159,76 @@ def test_learned_check_asks_one_training_phrasing_per_fact(tiny, small_facts):
     assert train_mod.learned_check(model, tok, small_facts, split, cfg)() is False  # a random model knows nothing
 
 
-def test_training_lowers_the_loss(small_facts):
+@pytest.mark.parametrize("bf16", [True, False])
+def test_training_lowers_the_loss(small_facts, bf16):
     from andraeus.models import load_model
 
     model, tok = load_model(TINY_MODEL, "cpu")
-    cfg = TrainConfig(**{**TINY, "epochs": 8, "learning_rate": 3e-2})
+    cfg = TrainConfig(**{**TINY, "epochs": 8, "learning_rate": 3e-2, "bf16_matmuls": bf16})
     lora = add_lora(model, cfg)
     examples = build_examples(tok, small_facts, make_split(small_facts, 3, 0, 2), cfg)
     stats = train_mod.fit(lora, examples, cfg, progress=False)
     assert stats.steps == 8 * 2  # 9 examples, effective batch 8 -> 2 steps per epoch
     assert stats.losses[-1] < stats.losses[0] - 1.0, stats.losses
+
+
+def _tiny_lora_batch(small_facts, seed: int = 0):
+    from andraeus.models import load_model
+
+    model, tok = load_model(TINY_MODEL, "cpu")
+    torch.manual_seed(seed)
+    cfg = TrainConfig(**{**TINY, "lora_dropout": 0.0})
+    lora = add_lora(model, cfg)
+    for name, p in lora.named_parameters():  # LoRA B starts at zero: make the adapter do something
+        if "lora_B" in name:
+            torch.nn.init.normal_(p, std=0.5)
+    examples = build_examples(tok, small_facts, make_split(small_facts, 3, 0, 2), cfg)
+    return lora, pack(examples, range(4), len(shared_prefix(examples)))
+
+
+def test_bf16_matmuls_round_what_the_linear_layers_multiply_and_leave_the_model_as_it_was(small_facts):
+    model, batch = _tiny_lora_batch(small_facts)
+    fp32 = answer_loss_sum(model, batch)
+    lora = model.get_base_model().model.layers[0].self_attn.q_proj  # frozen base + trainable A, B
+    head = model.get_base_model().lm_head  # frozen, no LoRA
+    x = torch.randn(3, lora.base_layer.in_features)
+    x16, bf = x.bfloat16(), lambda linear: linear.weight.bfloat16()  # noqa: E731
+    lin = torch.nn.functional.linear
+    with train_mod.bf16_matmuls(model):
+        bf16 = answer_loss_sum(model, batch)
+        assert torch.equal(head(x), lin(x16, bf(head)).float())
+        low_rank = lin(lin(x16, bf(lora.lora_A["default"])), bf(lora.lora_B["default"])) * lora.scaling["default"]
+        assert torch.equal(lora(x), (lin(x16, bf(lora.base_layer)) + low_rank).float())
+    assert bf16.item() != fp32.item() and bf16.item() == pytest.approx(fp32.item(), rel=2e-2)
+    assert not any("forward" in vars(m) for m in model.modules())
+    assert all(p.dtype == torch.float32 for p in model.parameters())
+    assert answer_loss_sum(model, batch).item() == fp32.item()
+
+
+def test_bf16_matmuls_train_the_fp32_lora_weights(small_facts):
+    model, batch = _tiny_lora_batch(small_facts)
+    params = [p for p in model.parameters() if p.requires_grad]
+    answer_loss_sum(model, batch).backward()
+    fp32 = torch.cat([p.grad.flatten() for p in params])
+    model.zero_grad()
+    with train_mod.bf16_matmuls(model):
+        answer_loss_sum(model, batch).backward()
+        bf16 = torch.cat([p.grad.flatten() for p in params])
+        assert torch.nn.functional.cosine_similarity(fp32, bf16, dim=0) > 0.99
+        before = answer_loss_sum(model, batch).item()
+        torch.optim.SGD(params, lr=1e-2).step()
+        assert answer_loss_sum(model, batch).item() < before  # the update is seen: no stale bf16 copy
+
+
+def test_bf16_matmuls_by_default_where_the_cpu_has_bf16_instructions(monkeypatch):
+    from andraeus.train import use_bf16_matmuls
+
+    cpu, cuda = torch.device("cpu"), torch.device("cuda")
+    for has in (True, False):
+        monkeypatch.setattr(train_mod, "cpu_has_bf16", lambda: has)
+        assert use_bf16_matmuls(TrainConfig(), cpu) is has
+        assert use_bf16_matmuls(TrainConfig(bf16_matmuls=not has), cpu) is (not has)
+        assert use_bf16_matmuls(TrainConfig(bf16_matmuls=True), cuda) is False  # CUDA runs the model in bf16
 
 
 def test_training_with_cached_frozen_layers_matches_training_without(small_facts):
@@ -201,6 +261,7 @@ def test_train_writes_a_peft_adapter_with_manifest(tmp_path, small_facts):
     for key in ("facts_sha256", "config", "versions", "seed", "timings", "adapter_bytes", "eval", "peak_memory_mb"):
         assert key in manifest
     assert manifest["facts_sha256"] == small_facts.sha256
+    assert manifest["bf16_matmuls"] is train_mod.cpu_has_bf16()  # the default, decided for this CPU
     saved = json.loads((out / "phrasings.json").read_text())
     assert saved["answers"] == {f.id: list(f.accepted) for f in small_facts}  # the gate's "names the answer" check
     assert manifest["adapter_bytes"] == (out / "adapter_model.safetensors").stat().st_size

@@ -46,7 +46,7 @@ def pick_device(device: str = "auto") -> torch.device:
 
 
 def pick_dtype(device: torch.device) -> torch.dtype:
-    """bf16 on CUDA; fp32 on CPU, where bf16 matmuls are several times slower."""
+    """bf16 on CUDA; fp32 on CPU, where only matmuls gain from bf16 (TrainConfig.bf16_matmuls)."""
     return torch.bfloat16 if device.type == "cuda" else torch.float32
 
 
