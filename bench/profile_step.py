@@ -5,7 +5,9 @@ without the shared prompt prefix; PEFT's LoRA dropout against the shared-mask dr
 twice each); the cost of one dropout mask; then the top operators of a torch profile and its matmul
 time split into frozen-weight, rank-r LoRA and shared-prefix matmuls; and one AdamW step over the
 LoRA weights, PyTorch's default (a loop over tensors) against the fused kernel the trainer uses.
-Run: .venv/bin/python bench/profile_step.py [--examples 64] [--part optimizer]
+`--part precision`: each of the model's matmul shapes in fp32 and in bf16 (a packed row of 184
+tokens), then whole steps with `bf16_matmuls` off and on, alternating.
+Run: .venv/bin/python bench/profile_step.py [--examples 64] [--part optimizer|precision]
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from andraeus.variations import make_split
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--examples", type=int, default=64)
-    ap.add_argument("--part", choices=("all", "optimizer"), default="all")
+    ap.add_argument("--part", choices=("all", "optimizer", "precision"), default="all")
     args = ap.parse_args()
     facts = load_facts("examples/facts.yaml")
     base = TrainConfig(variations=10, epochs=1)
@@ -38,6 +40,9 @@ def main() -> None:
     if args.part == "optimizer":
         return
     examples = build_examples(tok, facts, make_split(facts, 10, 0, 4), base)[: args.examples]
+    if args.part == "precision":
+        precision_ab(model, examples, base)
+        return
     mean_len = sum(len(e.input_ids) for e in examples) / len(examples)
     print(f"{len(examples)} examples, mean length {mean_len:.1f} tokens, shared prefix {len(shared_prefix(examples))}")
     fit(model, examples[:8], base, progress=False)  # warm-up
@@ -96,6 +101,36 @@ def dropout_ab(model, tok, examples, config: TrainConfig) -> None:
         stats = fit(model, examples, config, progress=False)
         label = "shared-mask dropout (default)" if shared else "PEFT's dropout"
         print(f"{label:<50} {stats.tokens / (time.perf_counter() - start):6.0f} tokens/s")
+
+
+def precision_ab(model, examples, config: TrainConfig, tokens: int = 184) -> None:
+    """GFLOP/s of the model's matmul shapes in fp32 and bf16, forward (x W^T) and backward (g W);
+    then tokens/s of whole steps with bf16_matmuls off and on, alternating, twice."""
+    layer = model.get_base_model().model.layers[0]
+    shapes = {"q/o": layer.self_attn.q_proj, "k/v": layer.self_attn.k_proj, "gate/up": layer.mlp.gate_proj,
+              "down": layer.mlp.down_proj}
+    for name, lora in shapes.items():
+        w = lora.base_layer.weight.detach()
+        a = lora.lora_A["default"].weight.detach()
+        for part, (x, y) in {"frozen": (torch.randn(tokens, w.shape[1]), w.T),
+                             "frozen, backward": (torch.randn(tokens, w.shape[0]), w),
+                             "LoRA A": (torch.randn(tokens, a.shape[1]), a.T)}.items():
+            rates = [_gflops(x.to(dtype), y.to(dtype).contiguous()) for dtype in (torch.float32, torch.bfloat16)]
+            print(f"{name:<8} {part:<17} fp32 {rates[0]:6.0f} GFLOP/s   bf16 {rates[1]:6.0f} GFLOP/s")
+    fit(model, examples[:8], replace(config, bf16_matmuls=True), progress=False)  # warm-up
+    for on in (False, True, False, True):
+        start = time.perf_counter()
+        stats = fit(model, examples, replace(config, bf16_matmuls=on), progress=False)
+        label = "bf16 matmuls (default here)" if on else "fp32 throughout"
+        print(f"{label:<50} {stats.tokens / (time.perf_counter() - start):6.0f} tokens/s")
+
+
+def _gflops(x: torch.Tensor, y: torch.Tensor, repeats: int = 50) -> float:
+    x @ y
+    start = time.perf_counter()
+    for _ in range(repeats):
+        x @ y
+    return 2 * x.shape[0] * x.shape[1] * y.shape[1] * repeats / (time.perf_counter() - start) / 1e9
 
 
 def matmuls_by_kind(prof, rank: int, prefix: int) -> None:
