@@ -93,10 +93,11 @@ class TrainConfig:
     device: str = "auto"
     """"auto" (CUDA when present, bf16; else CPU, fp32), "cpu" or "cuda"."""
     bf16_matmuls: bool | None = None
-    """CPU training: run the linear layers' matmuls in bf16 (inputs and weights rounded to bf16, sums
-    in fp32), everything else in fp32 (LoRA and optimiser weights, norms, attention, loss). None: on
-    where the CPU has bf16 instructions (AVX512-BF16, AMX), which run these matmuls about twice as
-    fast as fp32; off elsewhere, and on CUDA, where the whole model is bf16 already."""
+    """CPU training: run the linear layers in bf16 (input and weights rounded to bf16, the layer's
+    output, base plus LoRA, back in fp32), everything else in fp32 (LoRA and optimiser weights,
+    norms, attention, residuals, loss). None: on where the CPU has bf16 instructions (AVX512-BF16,
+    AMX), which run these matmuls about twice as fast as fp32; off elsewhere, and on CUDA, where the
+    whole model is bf16 already."""
     quantize: str | None = None
     """"4bit": load the frozen base weights in NF4 and train LoRA on top (QLoRA; CUDA and
     bitsandbytes only). None trains on full-precision weights."""
@@ -408,7 +409,7 @@ def _bf16_linear(module: torch.nn.Linear, weight: torch.Tensor, memo: dict, x: t
 
 def _bf16_lora(layer, weight: torch.Tensor, memo: dict, x: torch.Tensor, *args, **kwargs) -> torch.Tensor:
     """PEFT's LoRA Linear forward, base + B(A(dropout(x))) * scaling, in bf16 from the rounded input to
-    the sum (one rounding of the input, none between the matmuls); fp32 in and out."""
+    the sum, which returns to fp32 once; fp32 in and out."""
     if layer.merged or layer.disable_adapters or args or kwargs:  # paths training never takes
         return type(layer).forward(layer, x, *args, **kwargs)
     x16 = _rounded(x, memo)
@@ -551,6 +552,8 @@ def fit(model, examples: Sequence[Example], config: TrainConfig, progress: bool 
         learned: Callable[[], bool] | None = None) -> TrainStats:
     """Train the LoRA weights of a PEFT model in place; with `learned` (see learned_check) and
     `config.stop_when_learned`, stop after the first epoch that passes it."""
+    from .progress import training_bar
+
     rng = random.Random(config.seed)
     device = next(model.parameters()).device
     params = [p for p in model.parameters() if p.requires_grad]
@@ -558,28 +561,14 @@ def fit(model, examples: Sequence[Example], config: TrainConfig, progress: bool 
     opt = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=config.weight_decay,
                             fused=device.type in ("cpu", "cuda"))
     plan = _plan(examples, config, rng)
+    total = sum(len(e) for e in plan)
     stats = TrainStats(examples=len(examples), trainable_params=sum(p.numel() for p in params))
     skip = len(shared_prefix(examples)) if config.share_prefix else 0
     start = time.perf_counter()  # the frozen layers' one pass is part of training time
-    with bf16_matmuls(model, use_bf16_matmuls(config, device)):
-        _loop(model, examples, config, plan, stats, opt, params, skip, progress, learned)
-    model.eval()
-    stats.seconds = time.perf_counter() - start
-    stats.final_loss = sum(stats.losses[-10:]) / max(1, len(stats.losses[-10:]))
-    return stats
-
-
-def _loop(model, examples: Sequence[Example], config: TrainConfig, plan, stats: TrainStats, opt, params,
-          skip: int, progress: bool, learned: Callable[[], bool] | None) -> None:
-    """fit's epochs: the optimiser steps, and the stop_when_learned check after each epoch."""
-    from .progress import training_bar
-
-    device = next(model.parameters()).device
-    total = sum(len(e) for e in plan)
-    frozen = frozen_bottom(model, examples, skip) if config.cache_frozen_layers else None
-    stats.frozen_tokens = sum(len(e.input_ids) - 1 for e in examples) if frozen is not None else 0
-    model.train()
-    with training_bar(total, enabled=progress) as bar:
+    with bf16_matmuls(model, use_bf16_matmuls(config, device)), training_bar(total, enabled=progress) as bar:
+        frozen = frozen_bottom(model, examples, skip) if config.cache_frozen_layers else None
+        stats.frozen_tokens = sum(len(e.input_ids) - 1 for e in examples) if frozen is not None else 0
+        model.train()
         for epoch_steps in plan:
             stats.epochs_run += 1
             for step_batches in epoch_steps:
@@ -614,6 +603,10 @@ def _loop(model, examples: Sequence[Example], config: TrainConfig, plan, stats: 
                 if done:
                     stats.learned_at_epoch = stats.epochs_run
                     break
+    model.eval()
+    stats.seconds = time.perf_counter() - start
+    stats.final_loss = sum(stats.losses[-10:]) / max(1, len(stats.losses[-10:]))
+    return stats
 
 
 def peak_memory_mb(device: torch.device) -> float:
