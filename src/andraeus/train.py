@@ -401,25 +401,20 @@ def _rounded(x: torch.Tensor, memo: dict) -> torch.Tensor:
     return memo["x16"]
 
 
-def _bf16_linear(module: torch.nn.Linear, weight: torch.Tensor, memo: dict, x: torch.Tensor) -> torch.Tensor:
-    """A frozen linear layer's forward with its bf16 `weight`; fp32 in and out."""
-    y = F.linear(_rounded(x, memo), weight).to(x.dtype)
-    return y if module.bias is None else y + module.bias
-
-
-def _bf16_lora(layer, weight: torch.Tensor, memo: dict, x: torch.Tensor, *args, **kwargs) -> torch.Tensor:
-    """PEFT's LoRA Linear forward, base + B(A(dropout(x))) * scaling, in bf16 from the rounded input to
-    the sum, which returns to fp32 once; fp32 in and out."""
-    if layer.merged or layer.disable_adapters or args or kwargs:  # paths training never takes
-        return type(layer).forward(layer, x, *args, **kwargs)
+def _bf16_linear(module, weight: torch.Tensor, memo: dict, x: torch.Tensor, *args, **kwargs) -> torch.Tensor:
+    """A linear layer's forward with its bf16 `weight`, fp32 in and out. For a PEFT LoRA layer, base
+    + B(A(dropout(x))) * scaling, all in bf16 from the rounded input to the sum."""
+    lora = hasattr(module, "lora_A")
+    if lora and (module.merged or module.disable_adapters or args or kwargs):  # paths training never takes
+        return type(module).forward(module, x, *args, **kwargs)
     x16 = _rounded(x, memo)
     y = F.linear(x16, weight)
-    for name in layer.active_adapters:
-        if name in layer.lora_A:
-            h = F.linear(layer.lora_dropout[name](x16), layer.lora_A[name].weight.to(torch.bfloat16))
-            y = y + F.linear(h, layer.lora_B[name].weight.to(torch.bfloat16)) * layer.scaling[name]
+    for name in module.active_adapters if lora else ():
+        if name in module.lora_A:
+            h = F.linear(module.lora_dropout[name](x16), module.lora_A[name].weight.to(torch.bfloat16))
+            y = y + F.linear(h, module.lora_B[name].weight.to(torch.bfloat16)) * module.scaling[name]
     y = y.to(x.dtype)
-    bias = layer.base_layer.bias
+    bias = (module.base_layer if lora else module).bias
     return y if bias is None else y + bias
 
 
@@ -430,7 +425,7 @@ def _bf16_forward(module, memo: dict):
     if type(module) is torch.nn.Linear and not module.weight.requires_grad:
         return partial(_bf16_linear, module, module.weight.detach().to(torch.bfloat16), memo)
     if type(module) is LoraLinear and type(module.base_layer) is torch.nn.Linear and not module.lora_variant:
-        return partial(_bf16_lora, module, module.base_layer.weight.detach().to(torch.bfloat16), memo)
+        return partial(_bf16_linear, module, module.base_layer.weight.detach().to(torch.bfloat16), memo)
     return None
 
 
@@ -447,7 +442,8 @@ def bf16_matmuls(model, enabled: bool = True):
         if (forward := _bf16_forward(m, memo)) is not None:
             m.forward = forward
             patched.append(m)
-            covered.add(id(getattr(m, "base_layer", None)))  # a LoRA layer's forward does its base's matmul
+            if hasattr(m, "base_layer"):
+                covered.add(id(m.base_layer))  # a LoRA layer's forward does its base's matmul
     try:
         yield
     finally:
