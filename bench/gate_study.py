@@ -1,8 +1,10 @@
 """The gate's anchoring and declines, against the adapter reading each question as written.
 
-For each adapter, on every hand-written held-out set and never-given set in examples/, six ways
+For each adapter, on every hand-written held-out set and never-given set in examples/, seven ways
 of answering the same questions with the same adapter, each leaving out one more part of the gate:
-  served        the gate as shipped: anchoring to the nearest trained phrasing, declines on
+  served        the gate as shipped: anchoring to the nearest trained phrasing, declines on, the
+                judge's last word (andraeus.judge)
+  no judge            the same without the judge
   no someone else     the same, but a never-given question about someone else (a person, a pet, a
                       name) counts as near a question that is not ("My partner wants to cook me my
                       favorite food" against "What is my partner's favorite food?")
@@ -11,13 +13,13 @@ of answering the same questions with the same adapter, each leaving out one more
   no contrast words   nor the contrast words (data/contrasts.yaml): nearness alone
   anchoring     anchoring only (no declines)
   as written    the gate routes, but the adapter reads the user's own words (the method alone)
-Each distinct text is answered once (greedy answers are deterministic), so the six cost little
+Each distinct text is answered once (greedy answers are deterministic), so the seven cost little
 more than one. Held-out figures are the mean over facts (as `andraeus eval` prints them), on the
 questions each adapter kept (a question equal to one of its training phrasings is left out).
 The never-given pool is the current code's, so adapters trained before it existed can be studied.
 
   .venv/bin/python bench/gate_study.py ADAPTER [ADAPTER ...] [--facts examples/facts.yaml] [--margin M] [--misses]
-      [--held SET.yaml ...] [--never SET.yaml ...]
+      [--held SET.yaml ...] [--never SET.yaml ...] [--judge DIR]
 
 --misses also lists, per adapter, what the served gate gets wrong: each hand-written held-out
 question answered wrongly and each never-given question answered with another fact's answer.
@@ -36,6 +38,7 @@ from andraeus.answer import Answerer
 from andraeus.evaluate import accuracy, score_responses
 from andraeus.facts import load_facts
 from andraeus.gate import Gate
+from andraeus.judge import Judge, builtin_judge
 from andraeus.probes import DECLINE_ANSWER, abstain_questions, classify_abstention, general_questions, score_probe
 from andraeus.probes import unknown_questions
 from andraeus.variations import Phrasing, load_questions, without_leaks
@@ -55,15 +58,17 @@ def label(path: Path, kind: str) -> str:
 
 
 def study(adapter: Path, facts, margin: float, held_sets: list[Path] = HELD,
-          never_sets: list[Path] = NEVER) -> tuple[dict[str, dict[str, float]], list[str]]:
+          never_sets: list[Path] = NEVER, judge=None) -> tuple[dict[str, dict[str, float]], list[str]]:
     saved = json.loads((adapter / "phrasings.json").read_text())
     train = [Phrasing(p["fact_id"], p["text"], p["family"]) for p in saved["train"]]
     texts = [p.text for p in train] + saved.get("abstain_train", [])
     ids = [p.fact_id for p in train] + [None] * len(saved.get("abstain_train", []))
     answers = {f.id: list(f.accepted) for f in facts}  # adapters trained before phrasings.json kept them
     served = Gate(texts, facts.person, unknown=unknown_questions(facts), anchor=True, margin=margin, fact_ids=ids,
-                  answers=answers)
+                  answers=answers, judge=judge or builtin_judge())
     gates = {"served": served,
+             "no judge": Gate(texts, facts.person, unknown=served.unknown, anchor=True, margin=margin, fact_ids=ids,
+                              answers=answers),
              "no someone else": Gate(texts, facts.person, unknown=served.unknown, anchor=True, margin=margin,
                                      fact_ids=ids, answers=answers, others=False),
              "no answers named": Gate(texts, facts.person, unknown=served.unknown, anchor=True, margin=margin,
@@ -125,9 +130,11 @@ def main() -> None:
     ap.add_argument("--never", nargs="+", type=Path, default=NEVER,
                     help="hand-written never-given sets (default: examples/never_given_handwritten*.yaml)")
     ap.add_argument("--misses", action="store_true", help="list what the served gate gets wrong, per adapter")
+    ap.add_argument("--judge", type=Path, help="a judge folder (bench/train_judge.py --out) in place of the shipped one")
     args = ap.parse_args()
     facts = load_facts(args.facts)
-    studied = [study(a, facts, args.margin, args.held, args.never) for a in args.adapters]
+    judge = Judge(args.judge) if args.judge else None
+    studied = [study(a, facts, args.margin, args.held, args.never, judge) for a in args.adapters]
     runs = [row for row, _ in studied]
     if args.misses:
         for adapter, (_, misses) in zip(args.adapters, studied):

@@ -150,6 +150,8 @@ def test_n_at_the_bounds_is_allowed(n):
         ("Which university did I attend?", "which university I attended", None),
         ("Who is my best friend?", "who my best friend is", "my best friend"),
         ("What does my brother teach?", "what my brother teaches", None),
+        ("What is my preferred food?", "what my preferred food is", "my preferred food"),
+        ("Where is my car parked?", "where my car is parked", None),
     ],
 )
 def test_parse_gives_the_embedded_clause(question, embedded, topic):

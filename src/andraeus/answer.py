@@ -10,6 +10,7 @@ from typing import Sequence
 import torch
 
 from .gate import Gate
+from .judge import builtin_judge
 from .models import load_model, pick_device
 from .probes import DECLINE_ANSWER
 from .prompts import encode_prompt
@@ -35,7 +36,7 @@ def make_gate(config: dict, saved: dict, person: str | None) -> Gate | None:
     abstain = saved.get("abstain_train", [])
     return Gate([p["text"] for p in saved["train"]] + abstain, person, unknown=saved.get("unknown", []),
                 anchor=config.get("anchor", False), fact_ids=[p["fact_id"] for p in saved["train"]] + [None] * len(abstain),
-                answers=saved.get("answers"))
+                answers=saved.get("answers"), judge=builtin_judge() if config.get("judge", False) else None)
 
 
 class Answerer:

@@ -323,13 +323,20 @@ class Gate:
     needs no margin to decline it ("my go-to song" is "What is my favorite song?", not "my go-to meal").
     A never-given question that a fact answers in other words (`SAME` near one of its phrasings, no
     word ruling it out: "my favorite holiday destination" beside "my favorite vacation spot") is not
-    one: the built-in pool is the same for everyone."""
+    one: the built-in pool is the same for everyone.
+
+    `judge` (andraeus.judge.Judge), last: a question about to be answered is declined when the judge
+    scores it against the trained phrasing it is sent to below its threshold ("my last dentist
+    appointment" against "my next dentist appointment"), and a question about to be declined is
+    answered from its nearest trained phrasing when the judge scores that pair above its override
+    ("the place where I came into the world" against "Where was I born?")."""
 
     def __init__(self, personal: Sequence[str], person: str | None = None, general: Sequence[str] | None = None,
                  unknown: Sequence[str] = (), anchor: bool = False, margin: float = 0.1, anchor_floor: float = 0.3,
                  fact_ids: Sequence[str | None] | None = None, slack: float = 0.2,
-                 answers: dict[str, Sequence[str]] | None = None, others: bool = True):
+                 answers: dict[str, Sequence[str]] | None = None, others: bool = True, judge=None):
         self.personal = list(personal)
+        self.judge = judge
         self.others = others
         self.fact_ids = list(fact_ids) if fact_ids is not None else None
         self.slack = slack
@@ -504,7 +511,9 @@ class Gate:
     def as_written(self) -> "Gate":
         """The same routing without anchoring or declining: the adapter reads the user's own words
         (what the question variation method itself reaches)."""
-        return self._variant(anchor=False, keep=[])
+        gate = self._variant(anchor=False, keep=[])
+        gate.judge = None
+        return gate
 
     def leaving_out(self, questions: Sequence[str]) -> "Gate":
         """The same gate with these questions taken out of its never-given pool: asking them then
@@ -516,7 +525,7 @@ class Gate:
         """A copy that anchors or not and keeps these never-given questions, reusing the embeddings."""
         # (the answers are normalised again: normalising twice changes nothing)
         gate = Gate(self.personal, self.person, self.general, [self.unknown[i] for i in keep], anchor, self.margin,
-                    self.anchor_floor, self.fact_ids, self.slack, self.answers, self.others)
+                    self.anchor_floor, self.fact_ids, self.slack, self.answers, self.others, self.judge)
         if "_embedder" in self.__dict__:
             model, (mine, general, unknown) = self._embedder
             gate.__dict__["_embedder"] = (model, (mine, general, unknown[keep] if keep else None))
@@ -546,7 +555,7 @@ class Gate:
             for i, words in enumerate(asked or []):  # a never-given question ruled out is not a match
                 to_unknown[i, self._ruled_out(parts[i][0], words, parts[i][1])] = -1.0
             to_unknown, nearest_unknown = to_unknown.max(1)
-        out = []
+        out, sent = [], []  # sent: the trained phrasing each question is answered from or declined beside
         for i, question in enumerate(questions):
             lean = LEAN if said[i] and contrast and self._agrees(asked[i], int(which[i])) else 0.0
             general_like = to_general[i] >= near[i] + lean and (to_unknown is None or to_general[i] >= to_unknown[i])
@@ -561,8 +570,29 @@ class Gate:
             elif (best := self._allowed(question, asked[i], parts[i][1], similar[i], float(near[i])) if contrast
                   else int(which[i])) is None:
                 out.append(Route("decline", question))  # the contrast words rule out every near fact
-            elif self.anchor and similar[i, best] >= self.anchor_floor:
-                out.append(Route("adapter", self.personal[best]))
             else:
-                out.append(Route("adapter", question))
+                sent.append((i, best))
+                out.append(self._to_adapter(question, best, float(similar[i, best])))
+                continue
+            if out[-1].to == "decline":
+                sent.append((i, int(which[i])))
+        return self._judged(questions, voiced, out, sent, similar) if self.judge is not None else out
+
+    def _to_adapter(self, question: str, j: int, similarity: float) -> Route:
+        """Answered from trained phrasing j: asked as that phrasing when anchoring (and near enough)."""
+        return Route("adapter", self.personal[j] if self.anchor and similarity >= self.anchor_floor else question)
+
+    def _judged(self, questions: Sequence[str], voiced: Sequence[str], out: list[Route], sent: list[tuple[int, int]],
+                similar) -> list[Route]:
+        """The judge's last word on the questions answered from or declined beside a fact's phrasing,
+        read in the user's voice ("Where was Maya born?" as "Where was I born?", as the phrasings say)."""
+        ids = self.fact_ids or [None] * len(self.personal)
+        sent = [(i, j) for i, j in sent if ids[j] is not None]  # a trained decline answers nothing to judge
+        scores = self.judge.scores([(voiced[i], self.personal[j]) for i, j in sent])
+        out = list(out)
+        for (i, j), score in zip(sent, scores):
+            if out[i].to == "adapter" and score < self.judge.threshold:
+                out[i] = Route("decline", questions[i])
+            elif out[i].to == "decline" and score >= self.judge.override:
+                out[i] = self._to_adapter(questions[i], j, float(similar[i, j]))
         return out

@@ -56,7 +56,7 @@ def run_sweep(facts: FactSet, out: str | Path, counts: Sequence[int], seeds: int
     (out / "cells").mkdir(parents=True, exist_ok=True)
     counts = sorted(set(counts))
     # the experiment is the adapter's own reading of new wordings, so no anchoring to a trained one
-    base = replace(base, anchor=False, decline_unknown=False)
+    base = replace(base, anchor=False, decline_unknown=False, judge=False)
     _check_same_sweep(out, facts, counts, base)
     modes = ["same-epochs"] + (["same-steps"] if match_steps else [])
     target_steps = steps_per_epoch(len(facts) * max(counts), base) * base.epochs

@@ -137,7 +137,8 @@ def _subject_len(rest: list[str], aux: str, names: Sequence[str] = ()) -> int:
         return 0
     for n in range(1, len(rest)):
         word = rest[n].lower()
-        if aux in _BE and (word in _BE_STOP or word.endswith("ed")):
+        # the word right after "my" is part of what is mine ("my preferred food", "my married name")
+        if aux in _BE and n > 1 and (word in _BE_STOP or word.endswith("ed")):
             return n
         if aux not in _BE and word in _VERBS:
             return n
