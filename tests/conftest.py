@@ -22,10 +22,3 @@ def small_facts() -> FactSet:
         Fact("birthday", "When is my birthday?", "March 14"),
     ), person="Maya", source="test")
 
-
-@pytest.fixture(autouse=True)
-def no_builtin_judge(request, monkeypatch):
-    """Adapters trained in tests answer without the shipped judge (it runs the 135M built-in model on
-    every gated question); tests marked `judge` keep it."""
-    if "judge" not in request.keywords:
-        monkeypatch.setattr("andraeus.answer.builtin_judge", lambda: None)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-import pytest
-
 from andraeus.answer import make_gate
 from andraeus.gate import Gate
 from andraeus.judge import SETTINGS, Judge, JudgeConfig, builtin_judge, fit_judge
 from andraeus.models import TINY_MODEL
+from andraeus.train import TrainConfig
 
 
 @dataclass
@@ -58,7 +57,6 @@ def test_the_judge_is_not_asked_about_general_questions_or_trained_declines():
     assert gate.as_written().judge is None  # the method alone: no gate's last word either
 
 
-@pytest.mark.judge
 def test_the_shipped_judge_tells_a_rewording_from_a_near_miss():
     judge = builtin_judge()
     same, other = judge.scores([("whats my sisters name again", "What is my sister's name?"),
@@ -66,13 +64,13 @@ def test_the_shipped_judge_tells_a_rewording_from_a_near_miss():
     assert same >= judge.threshold > other
 
 
-@pytest.mark.judge
 def test_an_adapter_trained_with_the_judge_on_answers_with_it(tmp_path):
     config = {"gate": True, "anchor": True, "judge": True}
     saved = {"train": [{"text": t, "fact_id": f} for t, f in zip(TRAINED[:4], IDS)], "unknown": []}
     assert make_gate(config, saved, "Maya").judge is builtin_judge()
     assert make_gate(config | {"judge": False}, saved, "Maya").judge is None
     assert make_gate({"gate": True}, saved, "Maya").judge is None  # adapters from before the judge
+    assert TrainConfig().judge is False  # off by default (bench/RESULTS.md: it trades held-out accuracy)
 
 
 def test_fitting_a_judge_saves_a_peft_adapter_and_its_thresholds(tmp_path):
