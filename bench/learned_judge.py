@@ -109,8 +109,7 @@ def person_rows(model, words: bool, facts_file: str, held_glob: str, never_glob:
         feature = torch.cat([u * v, (u - v).abs(), u * centre,
                              torch.tensor([float(similar.max()), float(u @ centre), float((pool @ u).max())])])
         align = aligned(_words(model, q), phrasing_words[routed]) if routed else 0.0
-        rows.append(dict(question=q, phrasing=texts[int(similar.argmax())], held=fact is not None, fact=fact,
-                         routed=routed, feature=feature, aligned=align,
+        rows.append(dict(held=fact is not None, fact=fact, routed=routed, feature=feature, aligned=align,
                          label=float(fact is not None and target == fact)))
     return rows
 

@@ -4,9 +4,10 @@ MiniLM's nearness and the contrast words of data/contrasts.yaml miss near misses
 word they do not know ("the sous chef" beside "the head chef", "my last dentist appointment" beside
 the next one), and decline rewordings whose words they do not know ("the place where I came into
 the world"). The judge is the built-in model with a small LoRA adapter (shipped in data/judge/),
-fitted by bench/train_judge.py on pairs of hand-written questions: a held-out question with the
-nearest training phrasing of its own fact (yes), a never-given question with the nearest phrasing
-of the nearest fact (no). It reads both questions at once, so it weighs the word that differs.
+fitted by bench/train_judge.py on pairs of hand-written questions (a held-out question with the
+nearest training phrasing of its own fact: yes; a never-given question with the nearest phrasing
+of the nearest fact: no) and of generated phrasings (with another of their fact's: yes; with the
+nearest of another fact's: no). It reads both questions at once, so it weighs the word that differs.
 Its score is the logit of " yes" minus that of " no" after `PROMPT`.
 """
 
