@@ -27,22 +27,16 @@ from __future__ import annotations
 
 import argparse
 import statistics
-from pathlib import Path
 
 import torch
-import yaml
 
 from andraeus.baselines import minilm
-from andraeus.facts import load_facts
 from andraeus.gate import Gate
 from andraeus.probes import unknown_questions
-from andraeus.variations import load_questions, make_split, without_leaks
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-PEOPLE = {"maya": ("facts.yaml", "heldout_handwritten*.yaml", "never_given_handwritten*.yaml"),
-          "henrik": ("facts_second.yaml", "second_heldout_handwritten.yaml", "second_never_given_handwritten.yaml"),
-          "third": ("facts_third.yaml", "third_heldout_handwritten.yaml", "third_never_given_handwritten.yaml"),
-          "fourth": ("facts_fourth.yaml", "fourth_heldout_handwritten.yaml", "fourth_never_given_handwritten.yaml")}
+from train_judge import PEOPLE as ALL, hand_written
+
+PEOPLE = {p: files for p, files in ALL.items() if p != "fifth"}  # the four people of this study
 KEEP = (0.99, 0.98, 0.95)
 # words that say how a question asks, not what: left out of the alignment
 _STOP = set("a an the of to in on at for and or is are was were be do does did what whats which who whom whose when "
@@ -81,15 +75,12 @@ def aligned(question_words, phrasing_words) -> float:
 def person_rows(model, words: bool, facts_file: str, held_glob: str, never_glob: str) -> list[dict]:
     """Each hand-written question of one person: the served gate's route, and the features of the fact it
     is compared with (the routed fact, or the nearest one when declined or sent to the base model)."""
-    facts = load_facts(EXAMPLES / facts_file)
-    train = make_split(facts, 20, 0).train
+    facts, train, held, never = hand_written(facts_file, held_glob, never_glob)
     texts, ids = [p.text for p in train], [p.fact_id for p in train]
     unknown = unknown_questions(facts)
     gate = Gate(texts, facts.person, unknown=unknown, anchor=True, fact_ids=ids,
                 answers={f.id: list(f.accepted) for f in facts}) if words else \
         Gate(texts, facts.person, unknown=unknown, anchor=True)
-    held = [q for p in sorted(EXAMPLES.glob(held_glob)) for q in without_leaks(train, load_questions(p, facts))[0]]
-    never = [q for p in sorted(EXAMPLES.glob(never_glob)) for q in yaml.safe_load(p.read_text())["questions"]]
     asked = [(q.text, q.fact_id) for q in held] + [(q, None) for q in never]
     routes = gate.route([q for q, _ in asked])
     enc = dict(normalize_embeddings=True, convert_to_tensor=True, batch_size=128)

@@ -39,13 +39,20 @@ PER_LABEL = 600
 GENERATED = 100  # ... of generated phrasings
 
 
-def person_pairs(model, facts_file: str, held_glob: str, never_glob: str) -> list[tuple[str, str, int]]:
-    """(question, phrasing, 1 if the phrasing's fact answers the question) for one person's sets."""
+def hand_written(facts_file: str, held_glob: str, never_glob: str):
+    """One person's facts, default training phrasings (20 per fact, seed 0), hand-written held-out
+    questions (those equal to a training phrasing left out) and never-given questions."""
     facts = load_facts(EXAMPLES / facts_file)
     train = make_split(facts, 20, 0).train
-    texts, ids = [p.text for p in train], [p.fact_id for p in train]
     held = [q for p in sorted(EXAMPLES.glob(held_glob)) for q in without_leaks(train, load_questions(p, facts))[0]]
     never = [q for p in sorted(EXAMPLES.glob(never_glob)) for q in yaml.safe_load(p.read_text())["questions"]]
+    return facts, train, held, never
+
+
+def person_pairs(model, facts_file: str, held_glob: str, never_glob: str) -> list[tuple[str, str, int]]:
+    """(question, phrasing, 1 if the phrasing's fact answers the question) for one person's sets."""
+    _, train, held, never = hand_written(facts_file, held_glob, never_glob)
+    texts, ids = [p.text for p in train], [p.fact_id for p in train]
     enc = dict(normalize_embeddings=True, convert_to_tensor=True, batch_size=128)
     similar = model.encode([q.text for q in held] + never, **enc) @ model.encode(texts, **enc).T
 
