@@ -13,13 +13,14 @@ of answering the same questions with the same adapter, each leaving out one more
   no contrast words   nor the contrast words (data/contrasts.yaml): nearness alone
   anchoring     anchoring only (no declines)
   as written    the gate routes, but the adapter reads the user's own words (the method alone)
+  judge NAME    served, with the judge in folder NAME (the second and later --judge folders)
 Each distinct text is answered once (greedy answers are deterministic), so the seven cost little
 more than one. Held-out figures are the mean over facts (as `andraeus eval` prints them), on the
 questions each adapter kept (a question equal to one of its training phrasings is left out).
 The never-given pool is the current code's, so adapters trained before it existed can be studied.
 
   .venv/bin/python bench/gate_study.py ADAPTER [ADAPTER ...] [--facts examples/facts.yaml] [--margin M] [--misses]
-      [--held SET.yaml ...] [--never SET.yaml ...] [--judge DIR]
+      [--held SET.yaml ...] [--never SET.yaml ...] [--judge DIR ...]
 
 --misses also lists, per adapter, what the served gate gets wrong: each hand-written held-out
 question answered wrongly and each never-given question answered with another fact's answer.
@@ -58,7 +59,8 @@ def label(path: Path, kind: str) -> str:
 
 
 def study(adapter: Path, facts, margin: float, held_sets: list[Path] = HELD,
-          never_sets: list[Path] = NEVER, judge=None) -> tuple[dict[str, dict[str, float]], list[str]]:
+          never_sets: list[Path] = NEVER, judge=None, more_judges: dict | None = None
+          ) -> tuple[dict[str, dict[str, float]], list[str]]:
     saved = json.loads((adapter / "phrasings.json").read_text())
     train = [Phrasing(p["fact_id"], p["text"], p["family"]) for p in saved["train"]]
     texts = [p.text for p in train] + saved.get("abstain_train", [])
@@ -75,6 +77,9 @@ def study(adapter: Path, facts, margin: float, held_sets: list[Path] = HELD,
                                       fact_ids=ids, others=False),
              "no contrast words": Gate(texts, facts.person, unknown=served.unknown, anchor=True, margin=margin),
              "anchoring": Gate(texts, facts.person, anchor=True), "as written": served.as_written()}
+    for name, other in (more_judges or {}).items():
+        gates[f"judge {name}"] = Gate(texts, facts.person, unknown=served.unknown, anchor=True, margin=margin,
+                                      fact_ids=ids, answers=answers, judge=other)
     held = {"generated": [Phrasing(p["fact_id"], p["text"], p["family"]) for p in saved["heldout"]]}
     held |= {label(p, "set"): list(without_leaks(train, load_questions(p, facts))[0]) for p in held_sets}
     never = {label(p, "never"): yaml.safe_load(p.read_text())["questions"] for p in never_sets}
@@ -130,11 +135,15 @@ def main() -> None:
     ap.add_argument("--never", nargs="+", type=Path, default=NEVER,
                     help="hand-written never-given sets (default: examples/never_given_handwritten*.yaml)")
     ap.add_argument("--misses", action="store_true", help="list what the served gate gets wrong, per adapter")
-    ap.add_argument("--judge", type=Path, help="a judge folder (bench/train_judge.py --out) in place of the shipped one")
+    ap.add_argument("--judge", type=Path, nargs="+",
+                    help="judge folders (bench/train_judge.py --out): the first in place of the shipped one, each "
+                         "further one as a row of its own, named by its folder")
     args = ap.parse_args()
     facts = load_facts(args.facts)
-    judge = Judge(args.judge) if args.judge else None
-    studied = [study(a, facts, args.margin, args.held, args.never, judge) for a in args.adapters]
+    judges = [Judge(p) for p in args.judge or []]
+    more = {p.name: j for p, j in zip(args.judge[1:], judges[1:])} if args.judge else {}
+    studied = [study(a, facts, args.margin, args.held, args.never, judges[0] if judges else None, more)
+               for a in args.adapters]
     runs = [row for row, _ in studied]
     if args.misses:
         for adapter, (_, misses) in zip(args.adapters, studied):
