@@ -10,7 +10,8 @@ Then the generator's own phrasings, so that the judge does not learn "worded ali
 from the hand-written pairs alone (their rewordings are far from the phrasings, their near misses
 close): each generated held-out phrasing and each trained phrasing with the nearest other phrasing
 of its own fact (yes) and with the nearest phrasing of another fact (no), at most 100 of each label
-per person. The fifth person is left out by default (kept blind, to measure the judge on).
+per person. The fifth and sixth people are left out by default: the shipped judge was fitted
+without them and measured on them (bench/RESULTS.md, "A sixth person").
 
   .venv/bin/python bench/train_judge.py [--people maya,henrik,third,fourth] [--out src/andraeus/data/judge]
 """
@@ -34,7 +35,8 @@ PEOPLE = {"maya": ("facts.yaml", "heldout_handwritten*.yaml", "never_given_handw
           "henrik": ("facts_second.yaml", "second_heldout_handwritten.yaml", "second_never_given_handwritten.yaml"),
           "third": ("facts_third.yaml", "third_heldout_handwritten.yaml", "third_never_given_handwritten.yaml"),
           "fourth": ("facts_fourth.yaml", "fourth_heldout_handwritten.yaml", "fourth_never_given_handwritten.yaml"),
-          "fifth": ("facts_fifth.yaml", "fifth_heldout_handwritten.yaml", "fifth_never_given_handwritten.yaml")}
+          "fifth": ("facts_fifth.yaml", "fifth_heldout_handwritten.yaml", "fifth_never_given_handwritten.yaml"),
+          "sixth": ("facts_sixth.yaml", "sixth_heldout_handwritten.yaml", "sixth_never_given_handwritten.yaml")}
 PER_LABEL = 600
 GENERATED = 100  # ... of generated phrasings
 
