@@ -14,7 +14,7 @@ from andraeus.facts import Fact, FactSet
 from andraeus.models import TINY_MODEL
 from andraeus.prompts import IGNORE, encode_example, encode_prompt
 from andraeus.train import (TrainConfig, add_lora, answer_loss_sum, build_examples, frozen_bottom, pack,
-                            shared_prefix, train)
+                            pad_row, shared_prefix, train)
 from andraeus.variations import make_split
 
 TINY = dict(model=TINY_MODEL, epochs=1, variations=3, heldout_per_fact=2, lora_rank=4, lora_alpha=8,
@@ -203,6 +203,43 @@ def test_bf16_matmuls_round_what_the_linear_layers_multiply_and_leave_the_model_
     assert not any("forward" in vars(m) for m in model.modules())
     assert all(p.dtype == torch.float32 for p in model.parameters())
     assert answer_loss_sum(model, batch).item() == fp32.item()
+
+
+@pytest.mark.parametrize("multiple", [16, 7])
+def test_padded_rows_give_the_same_loss_and_gradients(small_facts, multiple):
+    model, batch = _tiny_lora_batch(small_facts)
+    params = [p for p in model.parameters() if p.requires_grad]
+    padded = pad_row(batch, multiple)
+    length = padded["input_ids"].shape[1]
+    assert length % multiple == 0 and length > batch["input_ids"].shape[1]
+    grads = []
+    for b in (batch, padded):
+        model.zero_grad()
+        loss = answer_loss_sum(model, b)
+        loss.backward()
+        grads.append((loss.detach(), torch.cat([p.grad.flatten() for p in params])))
+    (plain, g_plain), (pad, g_pad) = grads
+    assert torch.allclose(plain, pad, rtol=1e-5), (plain, pad)
+    assert torch.isfinite(g_pad).all() and (g_plain - g_pad).abs().max() <= 1e-5 * g_plain.abs().max()
+
+
+def test_padded_rows_with_cached_frozen_layers(tiny, small_facts):
+    model, tok = tiny
+    cfg = TrainConfig(**TINY, lora_top_layers=1)
+    lora = add_lora(model, cfg)
+    try:
+        lora.eval()
+        examples = build_examples(tok, small_facts, make_split(small_facts, 3, 0, 2), cfg)
+        skip = len(shared_prefix(examples))
+        frozen = frozen_bottom(lora, examples, skip, chunk=4)
+        idx = list(range(5))
+        batch = pack(examples, idx, skip)
+        batch["hidden"] = frozen.stack(idx)
+        padded = pad_row(batch, 16)
+        assert padded["hidden"].shape[1] == padded["input_ids"].shape[1] > batch["input_ids"].shape[1]
+        assert torch.allclose(answer_loss_sum(lora, batch, frozen), answer_loss_sum(lora, padded, frozen), rtol=1e-5)
+    finally:
+        lora.unload()
 
 
 def test_bf16_matmuls_train_the_fp32_lora_weights(small_facts):

@@ -273,6 +273,27 @@ def pack(examples: Sequence[Example], idx: Sequence[int], skip: int = 0, device=
             "lengths": lengths}
 
 
+def pad_row(batch: dict, multiple: int) -> dict:
+    """`batch` (see pack) padded at the end to a length that is a multiple of `multiple`, and marked
+    so that answer_loss_sum pads its logits rows likewise. With bf16 matmuls on CPU, oneDNN builds
+    and caches a matmul primitive per distinct row length: a few lengths instead of one per step's
+    mix of examples. Padding tokens see only themselves and nothing sees them; they have no target."""
+    n = batch["input_ids"].shape[1]
+    extra = -n % multiple
+    out = dict(batch, multiple=multiple)
+    if not extra:
+        return out
+    ids, pos = batch["input_ids"], batch["position_ids"]
+    out["input_ids"] = torch.cat([ids, ids[:, -1:].expand(1, extra)], 1)
+    out["position_ids"] = torch.cat([pos, torch.arange(extra, device=pos.device)[None]], 1)
+    out["targets"] = torch.cat([batch["targets"], batch["targets"].new_full((1, extra), IGNORE)], 1)
+    out["allowed"] = torch.block_diag(batch["allowed"], torch.eye(extra, dtype=torch.bool, device=ids.device))
+    if "hidden" in batch:
+        hidden = batch["hidden"]
+        out["hidden"] = torch.cat([hidden, hidden.new_zeros(1, extra, hidden.shape[2])], 1)
+    return out
+
+
 def shared_prefix(examples: Sequence[Example]) -> tuple[int, ...]:
     """The longest run of prompt tokens that starts every example (at most all but one prompt token)."""
     first = examples[0].prompt_ids
@@ -308,10 +329,13 @@ def answer_loss_sum(model, batch: dict, frozen: "FrozenBottom | None" = None) ->
     else:
         hidden = decoder(input_ids=batch["input_ids"], attention_mask=mask,
                          position_ids=batch["position_ids"], use_cache=False).last_hidden_state
-    targets = batch["targets"]
-    keep = targets != IGNORE
-    logits = base.get_output_embeddings()(hidden[keep])
-    return F.cross_entropy(logits.float(), targets[keep], reduction="sum")
+    targets = batch["targets"][0]
+    answer = (targets != IGNORE).nonzero().squeeze(1)
+    extra = -len(answer) % batch.get("multiple", 1)  # rows of no loss, so the head's matmul shape repeats (pad_row)
+    rows = torch.cat([answer, answer.new_zeros(extra)])
+    wanted = torch.cat([targets[answer], targets.new_full((extra,), IGNORE)])
+    logits = base.get_output_embeddings()(hidden[0, rows])
+    return F.cross_entropy(logits.float(), wanted, reduction="sum")
 
 
 class _Captured(Exception):
@@ -386,6 +410,12 @@ def frozen_bottom(model, examples: Sequence[Example], skip: int, chunk: int = 32
     finally:
         handle.remove()
     return FrozenBottom(start, states[:skip].clone(), rows)
+
+
+BF16_ROW_MULTIPLE = 16
+"""With bf16 matmuls, packed rows (and the rows the loss reads) are padded to a multiple of this
+many tokens (pad_row): oneDNN keeps one matmul primitive per shape, and every new row length cost
+memory and the time to build one."""
 
 
 def cpu_has_bf16() -> bool:
@@ -567,8 +597,10 @@ def fit(model, examples: Sequence[Example], config: TrainConfig, progress: bool 
     total = sum(len(e) for e in plan)
     stats = TrainStats(examples=len(examples), trainable_params=sum(p.numel() for p in params))
     skip = len(shared_prefix(examples)) if config.share_prefix else 0
+    bf16 = use_bf16_matmuls(config, device)
+    multiple = BF16_ROW_MULTIPLE if bf16 else 1
     start = time.perf_counter()  # the frozen layers' one pass is part of training time
-    with bf16_matmuls(model, use_bf16_matmuls(config, device)), training_bar(total, enabled=progress) as bar:
+    with bf16_matmuls(model, bf16), training_bar(total, enabled=progress) as bar:
         frozen = frozen_bottom(model, examples, skip) if config.cache_frozen_layers else None
         stats.frozen_tokens = sum(len(e.input_ids) - 1 for e in examples) if frozen is not None else 0
         model.train()
@@ -583,11 +615,11 @@ def fit(model, examples: Sequence[Example], config: TrainConfig, progress: bool 
                     batch = pack(examples, mb, skip, device)
                     if frozen is not None:
                         batch["hidden"] = frozen.stack(mb)
-                    loss = answer_loss_sum(model, batch, frozen) / n_answer
+                    stats.processed_tokens += batch["input_ids"].numel()  # padding is not counted as work
+                    loss = answer_loss_sum(model, pad_row(batch, multiple), frozen) / n_answer
                     loss.backward()
                     step_loss += loss.item()
                     stats.tokens += sum(len(examples[i].input_ids) for i in mb)
-                    stats.processed_tokens += batch["input_ids"].numel()
                 torch.nn.utils.clip_grad_norm_(params, config.max_grad_norm)
                 for group in opt.param_groups:
                     group["lr"] = _lr_at(stats.steps, total, config)
