@@ -2,9 +2,10 @@
 
 For each adapter, on every hand-written held-out set and never-given set in examples/, seven ways
 of answering the same questions with the same adapter, each leaving out one more part of the gate:
-  served        the gate as shipped: anchoring to the nearest trained phrasing, declines on, the
-                judge's last word (andraeus.judge)
-  no judge            the same without the judge
+  served        the gate as the adapter answers with it: anchoring to the nearest trained phrasing,
+                declines on, the judge (andraeus.judge) only if its training config turned it on
+                (off by default), or the first --judge folder's
+  no judge            the same without any judge
   no someone else     the same, but a never-given question about someone else (a person, a pet, a
                       name) counts as near a question that is not ("My partner wants to cook me my
                       favorite food" against "What is my partner's favorite food?")
@@ -14,13 +15,14 @@ of answering the same questions with the same adapter, each leaving out one more
   anchoring     anchoring only (no declines)
   as written    the gate routes, but the adapter reads the user's own words (the method alone)
   judge NAME    served, with the judge in folder NAME (the second and later --judge folders)
+`--ways served,"as written"` computes only those rows (fewer distinct texts to answer).
 Each distinct text is answered once (greedy answers are deterministic), so the seven cost little
 more than one. Held-out figures are the mean over facts (as `andraeus eval` prints them), on the
 questions each adapter kept (a question equal to one of its training phrasings is left out).
 The never-given pool is the current code's, so adapters trained before it existed can be studied.
 
   .venv/bin/python bench/gate_study.py ADAPTER [ADAPTER ...] [--facts examples/facts.yaml] [--margin M] [--misses]
-      [--held SET.yaml ...] [--never SET.yaml ...] [--judge DIR ...]
+      [--held SET.yaml ...] [--never SET.yaml ...] [--judge DIR ...] [--ways NAME,NAME]
 
 --misses also lists, per adapter, what the served gate gets wrong: each hand-written held-out
 question answered wrongly and each never-given question answered with another fact's answer.
@@ -35,7 +37,7 @@ from pathlib import Path
 
 import yaml
 
-from andraeus.answer import Answerer
+from andraeus.answer import Answerer, read_manifest
 from andraeus.evaluate import accuracy, score_responses
 from andraeus.facts import load_facts
 from andraeus.gate import Gate
@@ -59,15 +61,17 @@ def label(path: Path, kind: str) -> str:
 
 
 def study(adapter: Path, facts, margin: float, held_sets: list[Path] = HELD,
-          never_sets: list[Path] = NEVER, judge=None, more_judges: dict | None = None
+          never_sets: list[Path] = NEVER, judge=None, more_judges: dict | None = None, ways: list[str] | None = None
           ) -> tuple[dict[str, dict[str, float]], list[str]]:
     saved = json.loads((adapter / "phrasings.json").read_text())
     train = [Phrasing(p["fact_id"], p["text"], p["family"]) for p in saved["train"]]
     texts = [p.text for p in train] + saved.get("abstain_train", [])
     ids = [p.fact_id for p in train] + [None] * len(saved.get("abstain_train", []))
     answers = {f.id: list(f.accepted) for f in facts}  # adapters trained before phrasings.json kept them
+    if judge is None and read_manifest(adapter)["config"].get("judge", False):
+        judge = builtin_judge()
     served = Gate(texts, facts.person, unknown=unknown_questions(facts), anchor=True, margin=margin, fact_ids=ids,
-                  answers=answers, judge=judge or builtin_judge())
+                  answers=answers, judge=judge)
     gates = {"served": served,
              "no judge": Gate(texts, facts.person, unknown=served.unknown, anchor=True, margin=margin, fact_ids=ids,
                               answers=answers),
@@ -80,6 +84,7 @@ def study(adapter: Path, facts, margin: float, held_sets: list[Path] = HELD,
     for name, other in (more_judges or {}).items():
         gates[f"judge {name}"] = Gate(texts, facts.person, unknown=served.unknown, anchor=True, margin=margin,
                                       fact_ids=ids, answers=answers, judge=other)
+    gates = {name: g for name, g in gates.items() if ways is None or name in ways}
     held = {"generated": [Phrasing(p["fact_id"], p["text"], p["family"]) for p in saved["heldout"]]}
     held |= {label(p, "set"): list(without_leaks(train, load_questions(p, facts))[0]) for p in held_sets}
     never = {label(p, "never"): yaml.safe_load(p.read_text())["questions"] for p in never_sets}
@@ -138,11 +143,12 @@ def main() -> None:
     ap.add_argument("--judge", type=Path, nargs="+",
                     help="judge folders (bench/train_judge.py --out): the first in place of the shipped one, each "
                          "further one as a row of its own, named by its folder")
+    ap.add_argument("--ways", type=lambda s: s.split(","), help="only these rows, comma-separated (default: all)")
     args = ap.parse_args()
     facts = load_facts(args.facts)
     judges = [Judge(p) for p in args.judge or []]
     more = {p.name: j for p, j in zip(args.judge[1:], judges[1:])} if args.judge else {}
-    studied = [study(a, facts, args.margin, args.held, args.never, judges[0] if judges else None, more)
+    studied = [study(a, facts, args.margin, args.held, args.never, judges[0] if judges else None, more, args.ways)
                for a in args.adapters]
     runs = [row for row, _ in studied]
     if args.misses:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from andraeus.gate import Gate, concepts, conflicts, excluding, in_own_voice, is_personal, is_request, speaks_as, theirs
+from andraeus.gate import (Gate, concepts, conflicts, excluding, in_own_voice, is_personal, is_request, plain_kin,
+                           speaks_as, theirs)
 from andraeus.probes import asked_of
 from andraeus.scoring import is_numeric
 
@@ -250,7 +251,7 @@ def test_allergies_minors_birthplaces_and_business_cards_are_told_apart():
 
 
 def test_what_a_question_rules_out_may_be_a_place_or_a_time_of_life():
-    rest, no = excluding("The town where my apartment is right now, not where I grew up, what's it called?")
+    rest, no, _ = excluding("The town where my apartment is right now, not where I grew up, what's it called?")
     assert no == concepts("grew up")
     assert "grew up" not in rest and "right now" in rest
     assert excluding("not sure what my dog's name is")[1] == frozenset()
@@ -356,11 +357,11 @@ def test_each_fact_asked_of_someone_else_is_never_given():
 
 
 def test_what_a_question_says_it_is_not_about_rules_those_facts_out():
-    rest, no = excluding("Which person, not family and not my spouse, do I trust most?")
+    rest, no, _ = excluding("Which person, not family and not my spouse, do I trust most?")
     assert concepts("my sister") <= no and concepts("my partner") <= no and not concepts("my best friend") & no
     assert concepts(rest) == frozenset()  # "my spouse" is not asked about
     assert excluding("I'm not sure what my dog's name is")[1] == frozenset()  # nothing ruled out
-    rest, no = excluding("I'm listing a non-family emergency contact and want my closest pal")
+    rest, no, _ = excluding("I'm listing a non-family emergency contact and want my closest pal")
     assert concepts("my mom") <= no and concepts("my best friend") <= concepts(rest)
     assert excluding("What's the name of my pet that isn't the dog?")[1] == concepts("dog")
     pets = Gate(["What is my dog's name?", "What is my cat's name?"], "Maya", unknown=["What is my blood type?"],
@@ -515,3 +516,41 @@ def test_birth_order_grandchildren_fears_sizes_and_soups_are_told_apart():
                      concepts("I'm booking a table to celebrate another year of marriage. Which date?")) == set()
     assert conflicts(concepts("Where did I grow up?"), concepts("Where did I spend my childhood before moving away?")) \
         == set()
+
+
+def test_a_relative_named_through_another_is_read_as_the_word_a_fact_would_use():
+    assert plain_kin("What's my husband's mother called?") == "What's my mother-in-law called?"
+    assert plain_kin("the name of the mother of my husband") == "the name of my mother-in-law"
+    assert plain_kin("whats my MIL's name") == "whats my mother-in-law's name"
+    assert plain_kin("What's my sister Ása's husband called?") == "What's my brother-in-law called?"
+    assert plain_kin("When is my mom's sister's birthday?") == "When is my aunt's birthday?"
+    assert plain_kin("what is my big sis called") == "what is my older sister called"
+    assert plain_kin("What's my dog's name? Who is Milo?") == "What's my dog's name? Who is Milo?"  # "mil" is a word
+    trained = ["What is my mother-in-law's name?", "What is my mom's name?", "What is my husband's name?"]
+    gate = Gate(trained, "Leonor", unknown=["What is my blood type?"], anchor=True,
+                fact_ids=["mother_in_law", "mother", "husband"])
+    routes = gate.route(["What's my husband's mother called?", "what's my father-in-law called"])
+    assert [(r.to, r.text) for r in routes] == [("adapter", trained[0]), ("decline", routes[1].text)]
+
+
+def test_what_a_question_says_it_already_knows_is_ruled_out():
+    rest, no, kinds = excluding("What's my ring size? I know my shoe size but not that.")
+    assert no == concepts("shoe size") and "shoe" not in rest and kinds == frozenset()
+    assert excluding("Which town was I born in? I know where I grew up.").no == concepts("grew up")
+    assert excluding("Which musical instrument do I know how to play?").no == frozenset()
+    assert excluding("My sister wants to know if I remember her favorite color. What is it?").no == frozenset()
+    # what the rest names again is not ruled out
+    assert excluding("not my older sister, my younger sister: what is her name?").no == concepts("older")
+    gate = Gate(["What is my shoe size?", "Where did I grow up?"], "Leonor", unknown=["What is my blood type?"],
+                anchor=True, fact_ids=["shoe", "home_town"])
+    assert [r.to for r in gate.route(["What's my ring size? I know my shoe size but not that.",
+                                      "What shoe size do I wear? I know my ring size."])] == ["decline", "adapter"]
+
+
+def test_my_own_rules_out_every_relative_and_pet():
+    assert concepts("my son") <= excluding("When is my own birthday?").no
+    assert excluding("What is my own mother called?").no == frozenset()
+    trained = ["When is my son's birthday?", "When does my son celebrate his birthday?", "What is my son's name?"]
+    gate = Gate(trained, "Leonor", unknown=["What is my blood type?"], anchor=True, fact_ids=["son_bday"] * 2 + ["son"])
+    assert [r.to for r in gate.route(["When is my own birthday?", "When is my son's birthday?"])] == \
+        ["decline", "adapter"]

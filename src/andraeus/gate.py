@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import yaml
 
@@ -57,6 +57,38 @@ def in_own_voice(question: str, person: str | None) -> str:
     return re.sub(rf"(?i)\b(?:{name})\b", "I", re.sub(rf"(?i)\b(?:{name})'s\b", "my", question))
 
 
+@cache
+def _kin_readings() -> list[tuple[re.Pattern, str]]:
+    """data/contrasts.yaml's `through` and `short` as patterns, longest first, and the words each is read as."""
+    data = _contrast_data()
+    heads = {kind[0]: kind for kind in data.get("people", [])}
+
+    def words(key: str) -> str:
+        return _alternation(heads.get(key, [key]))
+
+    others = _alternation([w for group in _OTHERS for kind in data.get(group, []) for w in kind])
+    # "my sister Ása's husband" is "my sister's husband" (a name is capitalised, so this pattern is not IGNORECASE)
+    out = [(rf"\b((?i:my|our)\s+(?:[a-z]+\s+)?(?i:{others}))\s+[A-ZÀ-ÖØ-Þ][\w-]+(?='s\b)", r"\1")]
+    out += [(rf"(?i)(?<![\w-])(?:{_alternation([k])})(?![\w-])", v) for k, v in data.get("short", {}).items()]
+    for whose, relatives in data.get("through", {}).items():
+        for relative, word in relatives.items():
+            # "my (older) husband's mother('s)", "the mother of my husband"
+            out.append((rf"(?i)\b(?:my|our)\s+(?:[a-z]+\s+)?(?:{words(whose)})(?:'s|s'|')\s+(?:{words(relative)})"
+                        r"(?![\w-])", f"my {word}"))
+            out.append((rf"(?i)\b(?:(?:the|a)\s+)?(?:{words(relative)})\s+of\s+(?:my|our)\s+(?:[a-z]+\s+)?"
+                        rf"(?:{words(whose)})(?![\w-])", f"my {word}"))
+    return [(re.compile(p), w) for p, w in out]
+
+
+def plain_kin(question: str) -> str:
+    """"What's my husband's mother called?" as "What's my mother-in-law called?", "my big sis" as "my
+    older sister": relatives named through another or by a short name, in the words a fact would use."""
+    text = question.replace("\u2019", "'")
+    for pattern, word in _kin_readings():
+        text = pattern.sub(word, text)
+    return text
+
+
 def general_pool() -> list[str]:
     """General questions and requests to compare against (the replay prompts and everyday requests,
     both kept apart from the locality set)."""
@@ -65,7 +97,7 @@ def general_pool() -> list[str]:
 
 
 # the keys of contrasts.yaml that are not groups
-_SETTINGS = ("owned", "asking", "defaults", "excluding", "family", "kin", "numeric")
+_SETTINGS = ("owned", "asking", "defaults", "excluding", "known", "family", "kin", "through", "short", "numeric")
 _SUBJECTS = ("people", "animals", "vehicles")  # who or what a question is about: also one "subject" group
 _HOW = ("asks", "time", "which")  # groups that say how a question asks, not what about
 _LOOSE = _HOW + ("subject",)  # ... or of whom
@@ -99,15 +131,9 @@ _DOING = (r"(?!(?:(?<='s)|'s|\s+is|\s+was)\s+(?!(?:wedding|morning|evening|thing
 
 
 @cache
-def _lexicon() -> list[tuple[re.Pattern, frozenset[tuple[str, int]]]]:
-    """Each word of data/contrasts.yaml as a pattern and the (group, concept)s it names, longest words
-    first (a word may name a concept in more than one group: "birthday" is an attribute and an occasion).
-    A person, an animal or a vehicle is also a concept of one "subject" group: a question about "my SO"
-    is not answered by a fact about the dog."""
-    data = _contrast_data()
-    owned = set(data.get("owned", []))
-    asking = _asking()
-    groups = {k: v for k, v in data.items() if k not in _SETTINGS}
+def _words() -> dict[str, frozenset]:
+    """Each word of data/contrasts.yaml's groups, lowercased, and the (group, concept)s it names."""
+    groups = {k: v for k, v in _contrast_data().items() if k not in _SETTINGS}
     named: dict[str, set[tuple[str, int]]] = {}
     for group, kinds in groups.items():
         for i, ws in enumerate(kinds):
@@ -115,6 +141,18 @@ def _lexicon() -> list[tuple[re.Pattern, frozenset[tuple[str, int]]]]:
                 named.setdefault(w.lower(), set()).add((group, i))
                 if group in _SUBJECTS:
                     named[w.lower()].add(("subject", f"{group} {i}"))
+    return {w: frozenset(c) for w, c in named.items()}
+
+
+@cache
+def _lexicon() -> list[tuple[re.Pattern, frozenset[tuple[str, int]]]]:
+    """Each word of data/contrasts.yaml as a pattern and the (group, concept)s it names, longest words
+    first (a word may name a concept in more than one group: "birthday" is an attribute and an occasion).
+    A person, an animal or a vehicle is also a concept of one "subject" group: a question about "my SO"
+    is not answered by a fact about the dog."""
+    owned = set(_contrast_data().get("owned", []))
+    asking = _asking()
+    named = _words()
     lead = {True: r"\b(?:my|our)\s+(?:[a-z]+\s+)?", False: r"(?<![\w-])"}
     tail = {True: rf"(?![\w-])(?!\s+(?:{asking})\b){_DOING}", False: r"(?![\w-])"}
     out = []
@@ -145,10 +183,17 @@ _CLAUSE_END = re.compile(r"(?<![\w'-])(?:that|who|whom|which|what|whose|when|whe
                          re.IGNORECASE)
 
 
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
 @cache
 def _excluding() -> re.Pattern:
-    words = sorted(_contrast_data().get("excluding", []), key=len, reverse=True)
-    return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, words))})(?P<joined>-|\s+)", re.IGNORECASE)
+    data = _contrast_data()
+    known = _alternation(data.get("known", [])) or "(?!)"
+    said = r"(?:^\s*|(?<=[.?!,;:])\s*|(?<=\bbut )|(?<=\band )|(?<=\bthough ))"  # "I know ...", not "if I know"
+    return re.compile(rf"(?<![\w-])(?:{_alternation(data.get('excluding', []))}|{said}(?P<known>{known}))"
+                      r"(?P<joined>-|\s+)", re.IGNORECASE)
 
 
 @cache
@@ -177,24 +222,50 @@ def _span(text: str, start: int, joined: bool) -> int:
     return start + (end.start() if end else len(span.rstrip()))
 
 
-def excluding(text: str) -> tuple[str, frozenset]:
-    """What a question says it is not about ("a friend who isn't family", "not my spouse"): the text
-    without those words, and the people, animals and vehicles they rule out."""
+# "my own birthday": the user's, not a relative's or a pet's ("my own dog" is a dog)
+_OWN = re.compile(r"\b(?:my|our)\s+own\b")
+
+
+@cache
+def _others_concepts() -> frozenset:
+    """Every person and animal concept, and them as subjects: what "my own ..." rules out."""
+    return frozenset(c for w, named in _words().items() for c in named
+                     if c[0] in _OTHERS or (c[0] == "subject" and c[1].split()[0] in _OTHERS))
+
+
+class Excluded(NamedTuple):
+    """What a question says it is not about."""
+
+    rest: str  # the question without the words that rule something out
+    no: frozenset  # the concepts ruled out
+    kinds: frozenset  # the subject groups it asks of another one of ("not my spouse": a person)
+
+
+def excluding(text: str) -> Excluded:
+    """What a question says it is not about ("a friend who isn't family", "not my spouse"), or already
+    knows ("I know my shoe size"), or that "my own birthday" rules out (every person and animal), less
+    what the rest of the question names ("not my older sister, my younger sister": the older one)."""
     text = text.replace("\u2019", "'")
     out: set = set()
+    kinds: set = set()
     cuts = []
     for m in _excluding().finditer(text):
         end = _span(text, m.end(), m.group("joined") == "-")
         span = text[m.end():end]
-        out.update(c for c in concepts(span) if c[0] not in _HOW)
-        if _family().search(span):
-            out.update(_kin())
+        named = {c for c in concepts(span) if c[0] not in _HOW} | (_kin() if _family().search(span) else set())
+        out |= named
+        if not m.group("known"):  # "not my spouse" asks of someone else; "I know my mom's birthday" need not
+            kinds |= {g for g, _ in named if g in _SUBJECTS}
         cuts.append((m.start(), end))
     kept, at = [], 0
     for start, end in cuts:  # in order; a "not" inside the words another rules out is cut with them
         kept.append(text[at:max(start, at)])
         at = max(at, end)
-    return " ".join(kept + [text[at:]]), frozenset(out)
+    rest = " ".join(kept + [text[at:]])
+    named = concepts(rest)
+    if _OWN.search(rest) and not any(c[0] in _OTHERS for c in named):
+        out |= _others_concepts()
+    return Excluded(rest, frozenset(out - named), frozenset(kinds))
 
 
 _OTHERS = ("people", "animals")  # contrast groups whose words name someone other than the user
@@ -448,17 +519,17 @@ class Gate:
             return True
         return any(f != fact and any(w in said for w in words) for f, words in self._possessions.items())
 
-    def _allowed(self, question: str, asked: frozenset, no: frozenset, similar, near: float) -> int | None:
+    def _allowed(self, question: str, asked: frozenset, excluded: Excluded, similar, near: float) -> int | None:
         """The nearest trained phrasing, unless the question names its fact's answer (None) or the
         question's contrast words (`asked`) rule its fact out, or it says it is not about what the fact
-        names (`no`: "not my spouse" asks about someone else, a person), or it asks of someone the fact
+        names (`excluded`: "not my spouse" asks about someone else, a person), or it asks of someone the fact
         does not name what the fact names ("my dad's birthday", `theirs`); then the nearest within
         `slack` whose fact names what the question names there (and whose) and fits what it rules out,
         or None."""
         first, *rest = similar.argsort(descending=True).tolist()
         if self._names_answer(question, first):
             return None
-        kinds = {g for g, _ in no if g in _SUBJECTS}
+        no, kinds = excluded.no, excluded.kinds
         possessed = theirs(question, self._names)
 
         def whose(j: int) -> list[frozenset]:
@@ -541,19 +612,19 @@ class Gate:
         if not self.personal:  # nothing to compare with: words only
             return [Route("adapter" if s else "base", q) for q, s in zip(questions, said)]
         model, (mine, general, unknown) = self._embedder
-        voiced = [in_own_voice(x, self.person) for x in questions]
+        voiced = [plain_kin(in_own_voice(x, self.person)) for x in questions]
         q = model.encode(voiced, normalize_embeddings=True, convert_to_tensor=True)
         similar = q @ mine.T
         near, which = similar.max(1)
         to_general = (q @ general.T).max(1).values
         contrast = self.fact_ids is not None and unknown is not None
         parts = [excluding(x) for x in voiced] if contrast else None  # the rest, and what it rules out
-        asked = [concepts(rest) for rest, _ in parts] if contrast else None
+        asked = [concepts(p.rest) for p in parts] if contrast else None
         to_unknown = None
         if unknown is not None:
             to_unknown = q @ unknown.T
             for i, words in enumerate(asked or []):  # a never-given question ruled out is not a match
-                to_unknown[i, self._ruled_out(parts[i][0], words, parts[i][1])] = -1.0
+                to_unknown[i, self._ruled_out(parts[i].rest, words, parts[i].no)] = -1.0
             to_unknown, nearest_unknown = to_unknown.max(1)
         out, sent = [], []  # sent: the trained phrasing each question is answered from or declined beside
         for i, question in enumerate(questions):
@@ -567,7 +638,7 @@ class Gate:
                                                            int(nearest_unknown[i]))
                     or speaks_as(question, self._names)):  # "Tomasz here, ..."
                 out.append(Route("decline", question))
-            elif (best := self._allowed(question, asked[i], parts[i][1], similar[i], float(near[i])) if contrast
+            elif (best := self._allowed(voiced[i], asked[i], parts[i], similar[i], float(near[i])) if contrast
                   else int(which[i])) is None:
                 out.append(Route("decline", question))  # the contrast words rule out every near fact
             else:
