@@ -525,6 +525,8 @@ def test_a_relative_named_through_another_is_read_as_the_word_a_fact_would_use()
     assert plain_kin("What's my sister Ása's husband called?") == "What's my brother-in-law called?"
     assert plain_kin("When is my mom's sister's birthday?") == "When is my aunt's birthday?"
     assert plain_kin("what is my big sis called") == "what is my older sister called"
+    assert plain_kin("whats my big sisters name") == "whats my older sisters name"
+    assert plain_kin("What's the name of my father's or mother's mother?") == "What's the name of my grandmother?"
     assert plain_kin("What's my dog's name? Who is Milo?") == "What's my dog's name? Who is Milo?"  # "mil" is a word
     trained = ["What is my mother-in-law's name?", "What is my mom's name?", "What is my husband's name?"]
     gate = Gate(trained, "Leonor", unknown=["What is my blood type?"], anchor=True,
@@ -554,3 +556,10 @@ def test_my_own_rules_out_every_relative_and_pet():
     gate = Gate(trained, "Leonor", unknown=["What is my blood type?"], anchor=True, fact_ids=["son_bday"] * 2 + ["son"])
     assert [r.to for r in gate.route(["When is my own birthday?", "When is my son's birthday?"])] == \
         ["decline", "adapter"]
+
+
+def test_a_dentist_is_not_a_doctor_and_being_born_is_coming_into_the_world():
+    assert conflicts(concepts("When is my next dentist appointment?"), concepts("When is my next doctor's appointment?"))
+    assert concepts("my GP") == concepts("my doctor")
+    assert conflicts(concepts("Where was I born?"), concepts("the place where I came into the world")) == set()
+    assert conflicts(concepts("Where did I grow up?"), concepts("the place where I came into the world")) == {"life"}

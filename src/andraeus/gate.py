@@ -59,7 +59,8 @@ def in_own_voice(question: str, person: str | None) -> str:
 
 @cache
 def _kin_readings() -> list[tuple[re.Pattern, str]]:
-    """data/contrasts.yaml's `through` and `short` as patterns, longest first, and the words each is read as."""
+    """data/contrasts.yaml's `through` and `short` as patterns, in the order they apply, and the words each
+    is read as."""
     data = _contrast_data()
     heads = {kind[0]: kind for kind in data.get("people", [])}
 
@@ -69,12 +70,13 @@ def _kin_readings() -> list[tuple[re.Pattern, str]]:
     others = _alternation([w for group in _OTHERS for kind in data.get(group, []) for w in kind])
     # "my sister Ása's husband" is "my sister's husband" (a name is capitalised, so this pattern is not IGNORECASE)
     out = [(rf"\b((?i:my|our)\s+(?:[a-z]+\s+)?(?i:{others}))\s+[A-ZÀ-ÖØ-Þ][\w-]+(?='s\b)", r"\1")]
-    out += [(rf"(?i)(?<![\w-])(?:{_alternation([k])})(?![\w-])", v) for k, v in data.get("short", {}).items()]
+    out += [(rf"(?i)(?<![\w-])(?:{_alternation([k])})(?P<s>s?)(?![\w-])", rf"{v}\g<s>")
+            for k, v in data.get("short", {}).items()]
     for whose, relatives in data.get("through", {}).items():
         for relative, word in relatives.items():
-            # "my (older) husband's mother('s)", "the mother of my husband"
-            out.append((rf"(?i)\b(?:my|our)\s+(?:[a-z]+\s+)?(?:{words(whose)})(?:'s|s'|')\s+(?:{words(relative)})"
-                        r"(?![\w-])", f"my {word}"))
+            # "my (older) husband's mother('s)", "my father's or mother's mother", "the mother of my husband"
+            out.append((rf"(?i)\b(?:my|our)\s+(?:[a-z]+\s+)?(?:[a-z]+(?:'s|s'|')?\s+or\s+)?(?:{words(whose)})"
+                        rf"(?:'s|s'|')\s+(?:{words(relative)})(?![\w-])", f"my {word}"))
             out.append((rf"(?i)\b(?:(?:the|a)\s+)?(?:{words(relative)})\s+of\s+(?:my|our)\s+(?:[a-z]+\s+)?"
                         rf"(?:{words(whose)})(?![\w-])", f"my {word}"))
     return [(re.compile(p), w) for p, w in out]
