@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from andraeus.gate import (Gate, concepts, conflicts, excluding, in_own_voice, is_personal, is_request, plain_kin,
-                           speaks_as, theirs)
+from andraeus.gate import (Gate, concepts, conflicts, excluding, in_own_voice, is_name, is_personal, is_request,
+                           names_in, plain_kin, speaks_as, theirs)
 from andraeus.probes import asked_of
 from andraeus.scoring import is_numeric
 
@@ -527,6 +527,8 @@ def test_a_relative_named_through_another_is_read_as_the_word_a_fact_would_use()
     assert plain_kin("what is my big sis called") == "what is my older sister called"
     assert plain_kin("whats my big sisters name") == "whats my older sisters name"
     assert plain_kin("What's the name of my father's or mother's mother?") == "What's the name of my grandmother?"
+    assert plain_kin("Who is the woman my eldest son is married to?") == "Who is my daughter-in-law?"
+    assert plain_kin("What is my son Matevž's wife called?") == "What is my daughter-in-law called?"
     assert plain_kin("What's my dog's name? Who is Milo?") == "What's my dog's name? Who is Milo?"  # "mil" is a word
     trained = ["What is my mother-in-law's name?", "What is my mom's name?", "What is my husband's name?"]
     gate = Gate(trained, "Leonor", unknown=["What is my blood type?"], anchor=True,
@@ -563,3 +565,15 @@ def test_a_dentist_is_not_a_doctor_and_being_born_is_coming_into_the_world():
     assert concepts("my GP") == concepts("my doctor")
     assert conflicts(concepts("Where was I born?"), concepts("the place where I came into the world")) == set()
     assert conflicts(concepts("Where did I grow up?"), concepts("the place where I came into the world")) == {"life"}
+
+
+def test_names_in_any_alphabet_are_names():
+    assert is_name("Matevž") and is_name("Ása Joensen") and not is_name("hardware engineer") and not is_name("46")
+    assert names_in(["When is Matevž's birthday?", "What is Tomasz's job?", "Where is Inês's school?"]) == \
+        {"matevž", "tomasz", "inês"}
+    trained = ["What is my eldest son's name?", "What do I do for a living?", "Which village do I live in?"]
+    gate = Gate(trained, "Jožica", unknown=["When is Matevž's birthday?", "Which village does Matevž live in?"],
+                anchor=True, fact_ids=["son", "job", "village"])
+    # about someone the facts name: the gate's to answer or decline, not the base model's to make up
+    assert gate.route(["Where does Matevž live these days?"])[0].to == "decline"
+    assert conflicts(concepts("Where was I born?"), concepts("In which town did I come into the world?")) == set()

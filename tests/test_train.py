@@ -417,6 +417,12 @@ def test_unknown_questions_ask_details_of_what_the_facts_name_but_never_the_fact
                        Fact("birthday", "When is my birthday?", "May 2")), person="Adaeze")
     pool = unknown_questions(married)
     assert "When is Emeka's birthday?" in pool and "When is Emeka's wedding anniversary?" not in pool
+    # a name in any alphabet, and what else the facts call them, are names too
+    late = FactSet((Fact("husband", "What was my late husband's name?", "Franc", ("Franci",)),
+                    Fact("son", "What is my eldest son's name?", "Matevž"),
+                    Fact("job", "What is my occupation?", "beekeeper")), person="Jožica")
+    pool = unknown_questions(late)
+    assert {"What is Franci's occupation?", "What is Matevž's occupation?"} <= set(pool)
 
 
 def test_a_prompt_asked_twice_is_generated_once(tiny):

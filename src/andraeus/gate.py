@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
-from typing import NamedTuple, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 import yaml
 
@@ -57,8 +57,12 @@ def in_own_voice(question: str, person: str | None) -> str:
     return re.sub(rf"(?i)\b(?:{name})\b", "I", re.sub(rf"(?i)\b(?:{name})'s\b", "my", question))
 
 
+# who a relative's wife or husband is called in a clause ("the woman my son married")
+_SPOUSES = {"wife": "(?:woman|lady|girl)", "husband": "(?:man|guy|fellow)"}
+
+
 @cache
-def _kin_readings() -> list[tuple[re.Pattern, str]]:
+def _kin_readings() -> list[tuple[re.Pattern, Callable | str]]:
     """data/contrasts.yaml's `through` and `short` as patterns, in the order they apply, and the words each
     is read as."""
     data = _contrast_data()
@@ -68,8 +72,9 @@ def _kin_readings() -> list[tuple[re.Pattern, str]]:
         return _alternation(heads.get(key, [key]))
 
     others = _alternation([w for group in _OTHERS for kind in data.get(group, []) for w in kind])
-    # "my sister Ása's husband" is "my sister's husband" (a name is capitalised, so this pattern is not IGNORECASE)
-    out = [(rf"\b((?i:my|our)\s+(?:[a-z]+\s+)?(?i:{others}))\s+[A-ZÀ-ÖØ-Þ][\w-]+(?='s\b)", r"\1")]
+    # "my sister Ása's husband" is "my sister's husband"
+    out = [(rf"(?i)\b((?:my|our)\s+(?:[a-z]+\s+)?(?:{others}))\s+([^\W\d_][\w-]*)(?='s\b)",
+            lambda m: m.group(1) if is_name(m.group(2)) else m.group(0))]
     out += [(rf"(?i)(?<![\w-])(?:{_alternation([k])})(?P<s>s?)(?![\w-])", rf"{v}\g<s>")
             for k, v in data.get("short", {}).items()]
     for whose, relatives in data.get("through", {}).items():
@@ -79,6 +84,9 @@ def _kin_readings() -> list[tuple[re.Pattern, str]]:
                         rf"(?:'s|s'|')\s+(?:{words(relative)})(?![\w-])", f"my {word}"))
             out.append((rf"(?i)\b(?:(?:the|a)\s+)?(?:{words(relative)})\s+of\s+(?:my|our)\s+(?:[a-z]+\s+)?"
                         rf"(?:{words(whose)})(?![\w-])", f"my {word}"))
+            if relative in _SPOUSES:  # "the woman my son married"
+                out.append((rf"(?i)\b(?:(?:the|a)\s+)?{_SPOUSES[relative]}\s+(?:(?:that|who|whom)\s+)?(?:my|our)\s+"
+                            rf"(?:[a-z]+\s+)?(?:{words(whose)})\s+(?:(?:is|was)\s+)?(?:married|wed)(?:\s+to)?\b", f"my {word}"))
     return [(re.compile(p), w) for p, w in out]
 
 
@@ -273,12 +281,20 @@ def excluding(text: str) -> Excluded:
 _OTHERS = ("people", "animals")  # contrast groups whose words name someone other than the user
 _THINGS = ("animals", "vehicles")  # contrast groups of what the user owns and may call by its name
 _NOT_NAMES = {"what", "it", "who", "that", "where", "when", "how", "there", "here", "he", "she", "let", "which", "why"}
-_NAME_POSSESSIVE = re.compile(r"\b([A-Z][a-z]+)'s\b")
+_NAME_POSSESSIVE = re.compile(r"(?<![\w-])([^\W\d_]+)'s\b")
+
+
+def is_name(text: str) -> bool:
+    """Is the text a name of one or two words, each capitalised, in any alphabet ("Matevž", "Ása
+    Joensen", "O'Neill"), not "hardware engineer" nor "46"?"""
+    words = text.split()
+    return 0 < len(words) <= 2 and all(w[:1].isupper() and re.fullmatch(r"[^\W\d_][\w'-]*", w) for w in words)
 
 
 def names_in(pool: Sequence[str]) -> frozenset[str]:
-    """The names the never-given pool asks about ("When is Tomasz's birthday?"), lowercased."""
-    return frozenset(n.lower() for q in pool for n in _NAME_POSSESSIVE.findall(q) if n.lower() not in _NOT_NAMES)
+    """The names the never-given pool asks about ("When is Tomasz's birthday?", "Matevž's"), lowercased."""
+    return frozenset(n.lower() for q in pool for n in _NAME_POSSESSIVE.findall(q)
+                     if is_name(n) and n[1:].islower() and n.lower() not in _NOT_NAMES)
 
 
 def _others(names: frozenset[str]) -> str:
@@ -329,8 +345,9 @@ def theirs(text: str, names: frozenset[str] = frozenset()) -> list[tuple[frozens
 
 
 # "Tomasz here, ...", "Hi, it's Leila: ...": the one asking says they are someone else
-_SPEAKER = re.compile(r"^\W*(?:(?i:hi|hey|hello)\W+)?(?:(?i:it's|it is|this is|i'm|i am)\s+([A-Z][a-z]+)\b(?!')"
-                      r"|([A-Z][a-z]+)\s+(?i:here)\b)")
+# (any word: speaks_as keeps only the names the facts name)
+_SPEAKER = re.compile(r"^\W*(?:(?i:hi|hey|hello)\W+)?(?:(?i:it's|it is|this is|i'm|i am)\s+([^\W\d_]+)\b(?!')"
+                      r"|([^\W\d_]+)\s+(?i:here)\b)")
 
 
 def speaks_as(text: str, names: frozenset[str]) -> bool:

@@ -12,7 +12,7 @@ from typing import Sequence
 import yaml
 
 from .facts import Fact, FactSet, normalise_question
-from .gate import concepts
+from .gate import concepts, is_name
 from .scoring import is_correct, normalise
 from .variations import find_leaks, parse
 
@@ -180,8 +180,8 @@ def _subjects(fact: Fact) -> list[str]:
     p = parse(fact.question)
     m = re.fullmatch(r"(?i)(my .+?)'s name", p.topic or "")
     if m or (p.wh == "who" and (p.topic or "").lower().startswith("my ")):
-        named = re.fullmatch(r"[A-Z][\w'-]*( [A-Z][\w'-]*)?", fact.answer)  # a name, not "hardware engineer"
-        return [m.group(1) if m else p.topic] + ([fact.answer] if named else [])
+        # the name and what else it is called ("Franc", "Franci"), not "hardware engineer"
+        return [m.group(1) if m else p.topic] + [a for a in fact.accepted if is_name(a)]
     thing = re.fullmatch(r"(?:what|which) ([a-z]+)", p.wh or "")
     return [f"my {thing.group(1)}"] if thing and thing.group(1) not in _NOT_THINGS else []
 
