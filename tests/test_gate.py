@@ -529,6 +529,11 @@ def test_a_relative_named_through_another_is_read_as_the_word_a_fact_would_use()
     assert plain_kin("What's the name of my father's or mother's mother?") == "What's the name of my grandmother?"
     assert plain_kin("Who is the woman my eldest son is married to?") == "Who is my daughter-in-law?"
     assert plain_kin("What is my son Matevž's wife called?") == "What is my daughter-in-law called?"
+    # which side of the family, kept; without "my" the relative is still the user's, not "her father's"
+    assert plain_kin("whats my moms mom called") == "whats my maternal grandmother called"
+    assert plain_kin("dads mum name?") == "my paternal grandmother name?"
+    assert plain_kin("What is her father's mother called?") == "What is her father's mother called?"
+    assert plain_kin("a gift for my son's little girl") == "a gift for my granddaughter"
     assert plain_kin("What's my dog's name? Who is Milo?") == "What's my dog's name? Who is Milo?"  # "mil" is a word
     trained = ["What is my mother-in-law's name?", "What is my mom's name?", "What is my husband's name?"]
     gate = Gate(trained, "Leonor", unknown=["What is my blood type?"], anchor=True,
@@ -577,3 +582,19 @@ def test_names_in_any_alphabet_are_names():
     # about someone the facts name: the gate's to answer or decline, not the base model's to make up
     assert gate.route(["Where does Matevž live these days?"])[0].to == "decline"
     assert conflicts(concepts("Where was I born?"), concepts("In which town did I come into the world?")) == set()
+
+
+def test_a_question_about_someone_as_its_subject_asks_of_them():
+    assert theirs("Which village was my husband born in?") == [(concepts("my husband"), concepts("born in?"))]
+    assert theirs("Is my partner cooking my favorite meal?") == []  # doing something, not asked about
+    assert theirs("When is my partner and I's anniversary?") == []  # the user among others
+    trained = ["Where was I born?", "In which town was I born?", "What is my husband's name?"]
+    gate = Gate(trained, "Rosa", unknown=["What is my blood type?"], anchor=True, fact_ids=["born", "born", "husband"])
+    assert [r.to for r in gate.route(["Which village was my husband born in?", "Which village was I born in?"])] == \
+        ["decline", "adapter"]
+
+
+def test_numbers_and_farm_animals_of_one_kind_are_told_apart():
+    assert conflicts(concepts("What is my house number?"), concepts("What is my passport number?")) == {"numbers"}
+    assert conflicts(concepts("How many alpacas do I keep?"), concepts("How many llamas do I have?")) == {"animals",
+                                                                                                         "subject"}

@@ -57,6 +57,12 @@ def in_own_voice(question: str, person: str | None) -> str:
     return re.sub(rf"(?i)\b(?:{name})\b", "I", re.sub(rf"(?i)\b(?:{name})'s\b", "my", question))
 
 
+def _either(word: str) -> Callable:
+    """The word read, without its side of the family when the question names both ("my father's or
+    mother's mother" is a grandmother, neither maternal nor paternal)."""
+    return lambda m: "my " + (word.split(" ", 1)[-1] if m.group("either") else word)
+
+
 # who a relative's wife or husband is called in a clause ("the woman my son married")
 _SPOUSES = {"wife": "(?:woman|lady|girl)", "husband": "(?:man|guy|fellow)"}
 
@@ -79,9 +85,11 @@ def _kin_readings() -> list[tuple[re.Pattern, Callable | str]]:
             for k, v in data.get("short", {}).items()]
     for whose, relatives in data.get("through", {}).items():
         for relative, word in relatives.items():
-            # "my (older) husband's mother('s)", "my father's or mother's mother", "the mother of my husband"
-            out.append((rf"(?i)\b(?:my|our)\s+(?:[a-z]+\s+)?(?:[a-z]+(?:'s|s'|')?\s+or\s+)?(?:{words(whose)})"
-                        rf"(?:'s|s'|')\s+(?:{words(relative)})(?![\w-])", f"my {word}"))
+            # "my (older) husband's mother('s)", "my father's or mother's mother", "dads mum" (the user's,
+            # unless someone else's: "her father's mother"), "the mother of my husband"
+            out.append((rf"(?i)(?<![\w'-])(?<!\bher )(?<!\bhis )(?<!\btheir )(?<!\byour )(?<!\bthe )(?<!\ba )"
+                        rf"(?:(?:my|our)\s+(?:[a-z]+\s+)?)?(?P<either>[a-z]+(?:'s|s'|')?\s+or\s+)?(?:{words(whose)})"
+                        rf"(?:'s|s'|'|s)\s+(?:{words(relative)})(?![\w-])", _either(word)))
             out.append((rf"(?i)\b(?:(?:the|a)\s+)?(?:{words(relative)})\s+of\s+(?:my|our)\s+(?:[a-z]+\s+)?"
                         rf"(?:{words(whose)})(?![\w-])", f"my {word}"))
             if relative in _SPOUSES:  # "the woman my son married"
@@ -335,13 +343,24 @@ def _possessive(names: frozenset[str]) -> re.Pattern:
     return re.compile(rf"(?<![\w-])(?P<who>{_others(names)})'s\s+(?P<what>(?:[\w-]+\s*){{1,3}})", re.IGNORECASE)
 
 
+@cache
+def _subject(names: frozenset[str]) -> re.Pattern:
+    """Someone the question asks something of, as its subject: "Which village was my husband born in?",
+    "Where does Tomasz work?" (up to three words after), not "my partner and I", nor someone doing
+    something ("is my partner cooking ...") or asking."""
+    return re.compile(rf"\b(?:is|was|were|are|does|did|do|has|had|will)\s+(?:(?:my|our)\s+(?:[a-z]+\s+)?)?"
+                      rf"(?P<who>{_others(names)})(?!\s+and\s+(?:i|me)\b)(?!\s+(?:{_asking()})\b)(?!\s+[a-z]+ing\b)"
+                      rf"\s+(?P<what>(?:[\w-]+\s*){{1,3}})", re.IGNORECASE)
+
+
 def theirs(text: str, names: frozenset[str] = frozenset()) -> list[tuple[frozenset, frozenset]]:
-    """What a question asks of someone else, by the possessive: "my dad's birthday" asks the
-    father's (who) birthday (what), as concepts; someone called by a name ("Amara's birthday") is
-    ("named", "amara")."""
+    """What a question asks of someone else, by the possessive ("my dad's birthday" asks the father's
+    (who) birthday (what), as concepts) or as its subject ("When was my dad born?"); someone called
+    by a name ("Amara's birthday") is ("named", "amara")."""
     text = text.replace("\u2019", "'")
+    found = [*_possessive(names).finditer(text), *_subject(names).finditer(text)]
     return [(concepts(f"my {m.group('who')}") or frozenset({("named", m.group("who").lower())}),
-             concepts(m.group("what"))) for m in _possessive(names).finditer(text)]
+             concepts(m.group("what"))) for m in found]
 
 
 # "Tomasz here, ...", "Hi, it's Leila: ...": the one asking says they are someone else
