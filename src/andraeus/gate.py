@@ -18,6 +18,11 @@ _I_OR_ME = re.compile(r"\b(?:i|me)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(i|me|my|mine|myself|i'm|im|i've|i'd|i'll)\b", re.IGNORECASE)
 
 
+def _alternation(words) -> str:
+    """Words as a regex alternation, longest first (so "best friend" is tried before "friend")."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
 def _called(person: str) -> str:
     """The person's name, or their first name alone ("Adaeze" of "Adaeze Okonkwo"), as a regex alternation."""
     names = dict.fromkeys([person.strip(), person.split()[0]])
@@ -77,12 +82,12 @@ def _kin_readings() -> list[tuple[re.Pattern, Callable | str]]:
     def words(key: str) -> str:
         return _alternation(heads.get(key, [key]))
 
-    others = _alternation([w for group in _OTHERS for kind in data.get(group, []) for w in kind])
-    # "my sister Ása's husband" is "my sister's husband"
-    out = [(rf"(?i)\b((?:my|our)\s+(?:[a-z]+\s+)?(?:{others}))\s+([^\W\d_][\w-]*)(?='s\b)",
-            lambda m: m.group(1) if is_name(m.group(2)) else m.group(0))]
-    out += [(rf"(?i)(?<![\w-])(?:{_alternation([k])})(?P<s>s?)(?![\w-])", rf"{v}\g<s>")
-            for k, v in data.get("short", {}).items()]
+    short = {k.lower(): v for k, v in data.get("short", {}).items()}
+    out = [  # "my sister Ása's husband" is "my sister's husband"; "my big sis" is "my older sister"
+        (rf"(?i)\b((?:my|our)\s+(?:[a-z]+\s+)?(?:{_others(frozenset())}))\s+([^\W\d_][\w-]*)(?='s\b)",
+         lambda m: m.group(1) if is_name(m.group(2)) else m.group(0)),
+        (rf"(?i)(?<![\w-])(?P<w>{_alternation(short)})(?P<s>s?)(?![\w-])",
+         lambda m: short[m.group("w").lower()] + m.group("s"))]
     for whose, relatives in data.get("through", {}).items():
         for relative, word in relatives.items():
             # "my (older) husband's mother('s)", "my father's or mother's mother", "dads mum" (the user's,
@@ -94,7 +99,8 @@ def _kin_readings() -> list[tuple[re.Pattern, Callable | str]]:
                         rf"(?:{words(whose)})(?![\w-])", f"my {word}"))
             if relative in _SPOUSES:  # "the woman my son married"
                 out.append((rf"(?i)\b(?:(?:the|a)\s+)?{_SPOUSES[relative]}\s+(?:(?:that|who|whom)\s+)?(?:my|our)\s+"
-                            rf"(?:[a-z]+\s+)?(?:{words(whose)})\s+(?:(?:is|was)\s+)?(?:married|wed)(?:\s+to)?\b", f"my {word}"))
+                            rf"(?:[a-z]+\s+)?(?:{words(whose)})\s+(?:(?:is|was)\s+)?(?:married|wed)(?:\s+to)?\b",
+                            f"my {word}"))
     return [(re.compile(p), w) for p, w in out]
 
 
@@ -140,7 +146,7 @@ def _numeric() -> frozenset[tuple[str, int]]:
 
 def _asking() -> str:
     """The verbs after which a person is the one asking, not the one asked about, as a regex alternation."""
-    return "|".join(re.escape(v) for v in _contrast_data().get("asking", []))
+    return _alternation(_contrast_data().get("asking", []))
 
 
 # "is cooking", "'s planning": a verb after the person, not something of theirs ("my sister's wedding")
@@ -199,10 +205,6 @@ def concepts(text: str) -> frozenset[tuple[str, int]]:
 _CLAUSE_END = re.compile(r"(?<![\w'-])(?:that|who|whom|which|what|whose|when|where|why|how|i|i'd|i'm|i've|i'll|do|does|"
                          r"did|is|are|was|were|to|so|but|because|if|can|could|would|should|will|please)(?![\w'-])",
                          re.IGNORECASE)
-
-
-def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 @cache
@@ -308,8 +310,7 @@ def names_in(pool: Sequence[str]) -> frozenset[str]:
 def _others(names: frozenset[str]) -> str:
     """Every person or animal word of data/contrasts.yaml and `names`, longest first, as a regex alternation."""
     data = _contrast_data()
-    words = {w.lower() for group in _OTHERS for kind in data.get(group, []) for w in kind} | names
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return _alternation({w.lower() for group in _OTHERS for kind in data.get(group, []) for w in kind} | names)
 
 
 @cache
@@ -433,6 +434,9 @@ class Gate:
     A never-given question that a fact answers in other words (`SAME` near one of its phrasings, no
     word ruling it out: "my favorite holiday destination" beside "my favorite vacation spot") is not
     one: the built-in pool is the same for everyone.
+
+    The gate reads a question with its relatives in the words a fact would use (`plain_kin`: "my
+    husband's mother" as "my mother-in-law"); the adapter still reads the user's own words.
 
     `judge` (andraeus.judge.Judge), last: a question about to be answered is declined when the judge
     scores it against the trained phrasing it is sent to below its threshold ("my last dentist
