@@ -22,17 +22,15 @@ import yaml
 from andraeus.facts import load_facts
 from andraeus.gate import Gate
 from andraeus.probes import abstain_questions, general_questions, unknown_questions
-from andraeus.variations import Phrasing, load_questions, without_leaks
+from andraeus.variations import load_questions, without_leaks
+from gate_study import route_all, trained
 
 
 def dump(adapter: Path, facts_path: Path, held: list[Path], never: list[Path]) -> list[list[str]]:
     """[set, question, wanted route, route] for each held-out, never-given, built-in never-given and
     general question, with the gate the adapter would answer with (anchoring, declines, no judge)."""
     facts = load_facts(facts_path)
-    saved = json.loads((adapter / "phrasings.json").read_text())
-    train = [Phrasing(p["fact_id"], p["text"], p["family"]) for p in saved["train"]]
-    texts = [p.text for p in train] + saved.get("abstain_train", [])
-    ids = [p.fact_id for p in train] + [None] * len(saved.get("abstain_train", []))
+    saved, train, texts, ids = trained(adapter)
     gate = Gate(texts, facts.person, unknown=unknown_questions(facts), anchor=True, fact_ids=ids,
                 answers={f.id: list(f.accepted) for f in facts})
     rows = [(p.stem, q.text, q.fact_id) for p in held for q in without_leaks(train, load_questions(p, facts))[0]]
@@ -40,8 +38,7 @@ def dump(adapter: Path, facts_path: Path, held: list[Path], never: list[Path]) -
     builtin = [p.question for p in abstain_questions(facts, saved.get("abstain_train", []))]
     general = [p.question for p in general_questions()]
     asked = [q for _, q, _ in rows] + general
-    # the pool holds the built-in probes: they are asked of a gate without them, as bench/gate_study.py does
-    routes = dict(zip(asked, gate.route(asked))) | dict(zip(builtin, gate.leaving_out(builtin).route(builtin)))
+    routes = route_all(gate, asked, builtin)
     rows += [("builtin", q, "decline") for q in builtin] + [("general", q, "base") for q in general]
     of = dict(zip(texts, ids))
     out = []

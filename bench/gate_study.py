@@ -60,13 +60,25 @@ def label(path: Path, kind: str) -> str:
     return f"{kind}{digits}"
 
 
-def study(adapter: Path, facts, margin: float, held_sets: list[Path] = HELD,
-          never_sets: list[Path] = NEVER, judge=None, more_judges: dict | None = None, ways: list[str] | None = None
-          ) -> tuple[dict[str, dict[str, float]], list[str]]:
+def trained(adapter: Path) -> tuple[dict, list[Phrasing], list[str], list[str | None]]:
+    """An adapter's phrasings.json, its training phrasings, and the gate's texts (with any trained
+    declines) and their fact ids."""
     saved = json.loads((adapter / "phrasings.json").read_text())
     train = [Phrasing(p["fact_id"], p["text"], p["family"]) for p in saved["train"]]
     texts = [p.text for p in train] + saved.get("abstain_train", [])
     ids = [p.fact_id for p in train] + [None] * len(saved.get("abstain_train", []))
+    return saved, train, texts, ids
+
+
+def route_all(gate: Gate, asked: list[str], builtin: list[str]) -> dict:
+    """Each question's route; the pool holds the built-in probes, so they are asked of a gate without them."""
+    return dict(zip(asked, gate.route(asked))) | dict(zip(builtin, gate.leaving_out(builtin).route(builtin)))
+
+
+def study(adapter: Path, facts, margin: float, held_sets: list[Path] = HELD,
+          never_sets: list[Path] = NEVER, judge=None, more_judges: dict | None = None, ways: list[str] | None = None
+          ) -> tuple[dict[str, dict[str, float]], list[str]]:
+    saved, train, texts, ids = trained(adapter)
     answers = {f.id: list(f.accepted) for f in facts}  # adapters trained before phrasings.json kept them
     if judge is None and read_manifest(adapter)["config"].get("judge", False):
         judge = builtin_judge()
@@ -93,9 +105,7 @@ def study(adapter: Path, facts, margin: float, held_sets: list[Path] = HELD,
     asked = [q.text for qs in held.values() for q in qs] + [q for qs in never.values() for q in qs]
     asked += [p.question for p in general]
     builtin = never["never built-in"]
-    routes = {}
-    for name, g in gates.items():  # the pool holds the built-in probes: they are asked of a gate without them
-        routes[name] = dict(zip(asked, g.route(asked))) | dict(zip(builtin, g.leaving_out(builtin).route(builtin)))
+    routes = {name: route_all(g, asked, builtin) for name, g in gates.items()}
 
     answerer = Answerer.from_adapter(adapter, gate=None)
     sent = [r for rs in routes.values() for r in rs.values()]
