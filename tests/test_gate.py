@@ -598,3 +598,24 @@ def test_numbers_and_farm_animals_of_one_kind_are_told_apart():
     assert conflicts(concepts("What is my house number?"), concepts("What is my passport number?")) == {"numbers"}
     assert conflicts(concepts("How many alpacas do I keep?"), concepts("How many llamas do I have?")) == {"animals",
                                                                                                          "subject"}
+
+
+def test_the_next_appointment_is_not_the_last_and_a_dislike_is_asked_as_such():
+    next_visit = concepts("When is my next dentist appointment?")
+    assert conflicts(next_visit, concepts("when was my last dentist appointment")) == {"schedule"}
+    assert conflicts(next_visit, concepts("when's my upcoming dentist visit")) == set()
+    assert conflicts(next_visit, concepts("Who lives next door?")) == set()  # only when both name one
+    assert concepts("What is my last name?") == concepts("What is my surname?")  # "last name" is no date
+    trained = ["Which place do I love hiking to most?", "Where do I most like to hike?", "What food do I hate?"]
+    gate = Gate(trained, "Ximena", unknown=["What is my blood type?"], anchor=True, fact_ids=["hike", "hike", "hated"])
+    assert [r.to for r in gate.route(["What's my least favourite hike?", "What's my favourite hike?",
+                                      "Which food do I dislike?"])] == ["decline", "adapter", "adapter"]
+
+
+def test_do_i_have_a_daughter_asks_about_a_daughter():
+    assert concepts("Do I have a daughter? What's her name?") >= concepts("my daughter")
+    assert concepts("I have an older sister, what is her name?") >= concepts("my older sister")
+    assert concepts("the daughter I never had") & concepts("my daughter") == frozenset()
+    trained = ["What is my granddaughter's name?", "What's my granddaughter called?"]
+    gate = Gate(trained, "Jožica", unknown=["What is my blood type?"], anchor=True, fact_ids=["granddaughter"] * 2)
+    assert gate.route(["Do I have a daughter? What's her name?"])[0].to == "decline"

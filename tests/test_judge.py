@@ -34,7 +34,7 @@ IDS = ["dentist", "dentist", "birthplace", "birthplace", None]
 
 
 def test_the_judge_declines_what_it_says_asks_something_else_and_answers_what_it_says_asks_the_same():
-    questions = ["when was my last dentist appointment", "when's my next dentist visit",
+    questions = ["what should I bring to my dentist appointment", "when's my next dentist visit",
                  "What's my brother's name?"]
     plain = Gate(TRAINED, "Maya", unknown=["What is my brother's name?"], anchor=True, fact_ids=IDS)
     assert [r.to for r in plain.route(questions)] == ["adapter", "adapter", "decline"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 
 import pytest
@@ -457,3 +458,14 @@ def test_no_equivalent_question_belongs_to_another_fact():
 def test_training_phrasings_of_a_known_question_vary_its_key_words():
     got = texts(training_phrasings(fact("Where did I grow up?"), 10, seed=0))
     assert sum("grow" not in t.lower() and "grew" not in t.lower() for t in got) >= 3
+
+
+def test_a_typo_never_makes_a_word_the_gate_reads():
+    # "car" one key off is "cat": trained on it, the gate took a fact about a husband's car for one about a cat
+    from andraeus.gate import concepts
+    from andraeus.variations import _typo
+
+    text = "Do you happen to know what car my spouse drives?"
+    slips = [_typo(text, random.Random(s)) for s in range(3000)]
+    assert all(concepts(t) <= concepts(text) for t in slips)
+    assert len(set(slips)) > 100  # still slips, not the text itself

@@ -123,7 +123,7 @@ def general_pool() -> list[str]:
 # the keys of contrasts.yaml that are not groups
 _SETTINGS = ("owned", "asking", "defaults", "excluding", "known", "family", "kin", "through", "short", "numeric")
 _SUBJECTS = ("people", "animals", "vehicles")  # who or what a question is about: also one "subject" group
-_HOW = ("asks", "time", "which")  # groups that say how a question asks, not what about
+_HOW = ("asks", "time", "which", "schedule")  # groups that say how a question asks, not what about
 _LOOSE = _HOW + ("subject",)  # ... or of whom
 # groups whose words a question often says in passing ("my landlord needs my employer's name", "my living room")
 _INCIDENTAL = _LOOSE + _SUBJECTS + ("attributes", "life")
@@ -177,7 +177,7 @@ def _lexicon() -> list[tuple[re.Pattern, frozenset[tuple[str, int]]]]:
     owned = set(_contrast_data().get("owned", []))
     asking = _asking()
     named = _words()
-    lead = {True: r"\b(?:my|our)\s+(?:[a-z]+\s+)?", False: r"(?<![\w-])"}
+    lead = {True: r"\b(?:(?:my|our)|(?:i|we)\s+have\s+(?:a|an|any))\s+(?:[a-z]+\s+)?", False: r"(?<![\w-])"}
     tail = {True: rf"(?![\w-])(?!\s+(?:{asking})\b){_DOING}", False: r"(?![\w-])"}
     out = []
     for w in sorted(named, key=lambda w: -len(w)):

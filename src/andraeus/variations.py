@@ -23,6 +23,7 @@ from typing import Iterable, Sequence
 import yaml
 
 from .facts import Fact, FactSet, normalise_question
+from .gate import concepts
 
 TRAIN_FAMILIES = ("formal", "casual", "terse", "polite", "command", "indirect", "typo")
 HELDOUT_FAMILIES = ("third_person", "conversational")
@@ -365,7 +366,10 @@ def _typo(text: str, rng: random.Random) -> str:
             chars[i] = chars[i] * 2
         else:
             chars[i] = rng.choice(_KEYBOARD[chars[i][0].lower()])
-    return "".join(chars)
+    slipped = "".join(chars)
+    # a slip that makes another word the gate reads ("car" -> "cat") would teach the fact under a
+    # wrong word and tell the gate the fact is about a cat: a doubled last key instead, no new draw
+    return slipped if concepts(slipped) <= concepts(text) else text + text[-1:]
 
 
 def _fillers(p: Parsed) -> Iterable[str]:
