@@ -53,6 +53,11 @@ def test_gate_reads_the_persons_name_as_i():
     # a full name: the first name alone is the person too
     assert in_own_voice("What is Adaeze's parrot called? Ask Adaeze Okonkwo.", "Adaeze Okonkwo") == \
         "What is my parrot called? Ask I."
+    # "her" after the person's name is hers: the user's own
+    assert in_own_voice("Where did Setsuko spend her childhood years?", "Setsuko") == \
+        "Where did I spend my childhood years?"
+    assert in_own_voice("What is Setsuko's daughter called? When is her birthday?", "Setsuko") == \
+        "What is my daughter called? When is her birthday?"
     assert is_personal("Where does Adaeze work?", "Adaeze Okonkwo") and not is_personal("Where is Lagos?", "Adaeze Okonkwo")
 
 
@@ -619,3 +624,23 @@ def test_do_i_have_a_daughter_asks_about_a_daughter():
     trained = ["What is my granddaughter's name?", "What's my granddaughter called?"]
     gate = Gate(trained, "Jožica", unknown=["What is my blood type?"], anchor=True, fact_ids=["granddaughter"] * 2)
     assert gate.route(["Do I have a daughter? What's her name?"])[0].to == "decline"
+
+
+def test_a_relative_described_is_read_as_the_word_a_fact_would_use():
+    assert plain_kin("Who is the man I married?") == "Who is my husband?"
+    assert plain_kin("What is the name of the woman who raised the man I married?") == \
+        "What is the name of my mother-in-law?"
+    assert plain_kin("Who was the woman who gave birth to my mother?") == "Who was my maternal grandmother?"
+    assert plain_kin("What is the name of the woman who gave birth to me?") == "What is the name of my mother?"
+    assert plain_kin("Who is the woman who raised her?") == "Who is the woman who raised her?"  # not the user's
+    assert conflicts(concepts("What is my younger sister's name?"), concepts("Which of my sisters was born first?"))
+
+
+def test_a_question_about_someone_is_not_a_never_given_question_about_another():
+    assert plain_kin("What is the name of my child's little boy?") == "What is the name of my grandson?"
+    trained = ["What is my daughter's name?", "What's my daughter called?", "What is my husband's name?"]
+    pool = ["What is Kenji's last name?", "Does Kenji have kids?", "What is my son's name?"]
+    gate = Gate(trained, "Setsuko", unknown=pool, anchor=True, fact_ids=["daughter", "daughter", "husband"],
+                answers={"daughter": ["Mirei"], "husband": ["Kenji"]})
+    routes = gate.route(["What did Kenji and I name our little girl?", "What is Kenji's last name?"])
+    assert [(r.to, r.text) for r in routes] == [("adapter", trained[0]), ("decline", routes[1].text)]

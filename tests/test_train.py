@@ -417,6 +417,10 @@ def test_unknown_questions_ask_details_of_what_the_facts_name_but_never_the_fact
                        Fact("birthday", "When is my birthday?", "May 2")), person="Adaeze")
     pool = unknown_questions(married)
     assert "When is Emeka's birthday?" in pool and "When is Emeka's wedding anniversary?" not in pool
+    # ... and so are the children: "What is Kenji's daughter's name?" is the user's daughter's
+    family = FactSet((Fact("husband", "What is my husband's name?", "Kenji"),
+                      Fact("daughter", "What is my daughter's name?", "Mirei")), person="Setsuko")
+    assert "What is Kenji's daughter's name?" not in unknown_questions(family)
     # a name in any alphabet, and what else the facts call them, are names too
     late = FactSet((Fact("husband", "What was my late husband's name?", "Franc", ("Franci",)),
                     Fact("son", "What is my eldest son's name?", "Matevž"),

@@ -54,12 +54,16 @@ def is_request(question: str) -> bool:
 
 
 def in_own_voice(question: str, person: str | None) -> str:
-    """"Where does Maya live?" as "Where does I live?": the trained phrasings say "I" and "my", and
-    the embedding does not know that the person's name means the same."""
+    """"Where does Maya live?" as "Where does I live?", "Where did Maya spend her childhood?" as "Where did I
+    spend my childhood?": the trained phrasings say "I" and "my", and the embedding does not know that the
+    person's name means the same."""
     if not person or not person.strip():
         return question
     name = _called(person)
-    return re.sub(rf"(?i)\b(?:{name})\b", "I", re.sub(rf"(?i)\b(?:{name})'s\b", "my", question))
+    text = re.sub(rf"(?i)\b(?:{name})'s\b", "my", question)
+    if bare := re.search(rf"(?i)\b(?:{name})\b", text):  # "Where did Setsuko spend her childhood?": her own
+        text = text[:bare.end()] + re.sub(r"(?i)\b(?:his|her)\b(?=\s+[^\W\d_])", "my", text[bare.end():])
+    return re.sub(rf"(?i)\b(?:{name})\b", "I", text)
 
 
 def _either(word: str) -> Callable:
@@ -70,6 +74,9 @@ def _either(word: str) -> Callable:
 
 # who a relative's wife or husband is called in a clause ("the woman my son married")
 _SPOUSES = {"wife": "(?:woman|lady|girl)", "husband": "(?:man|guy|fellow)"}
+# a relative described, not named: who is (the parent, the spouse) "the woman who raised ...", "the man I married"
+_DESCRIBED = {"woman": ("mother", "wife"), "lady": ("mother", "wife"), "man": ("father", "husband"),
+              "guy": ("father", "husband")}
 
 
 @cache
@@ -83,7 +90,15 @@ def _kin_readings() -> list[tuple[re.Pattern, Callable | str]]:
         return _alternation(heads.get(key, [key]))
 
     short = {k.lower(): v for k, v in data.get("short", {}).items()}
-    out = [  # "my sister Ása's husband" is "my sister's husband"; "my big sis" is "my older sister"
+    kin = _alternation(w for kind in data.get("people", []) for w in kind)
+    out = [  # "the man I married" is "my husband"; "the woman who raised my husband" is "my husband's mother"
+        (rf"(?i)\b(?:the|a)\s+(?P<who>{_alternation(_DESCRIBED)})\s+(?:(?:that|who|whom)\s+)?(?:i|we)\s+"
+         rf"(?:(?:am|'m|was|got|have\s+been)\s+)?(?:married|wed)(?:\s+to)?(?![\w-])",
+         lambda m: "my " + _DESCRIBED[m.group("who").lower()][1]),
+        (rf"(?i)\b(?:the|a)\s+(?P<who>{_alternation(_DESCRIBED)})\s+(?:that|who)\s+(?:gave\s+birth\s+to|raised|"
+         rf"brought\s+up|bore|adopted)\s+(?:(?P<me>me)|(?P<whom>(?:my|our)\s+(?:[a-z]+\s+)?(?:{kin})))(?![\w'-])",
+         lambda m: (f"{m.group('whom')}'s " if m.group("whom") else "my ") + _DESCRIBED[m.group("who").lower()][0]),
+        # "my sister Ása's husband" is "my sister's husband"; "my big sis" is "my older sister"
         (rf"(?i)\b((?:my|our)\s+(?:[a-z]+\s+)?(?:{_others(frozenset())}))\s+([^\W\d_][\w-]*)(?='s\b)",
          lambda m: m.group(1) if is_name(m.group(2)) else m.group(0)),
         (rf"(?i)(?<![\w-])(?P<w>{_alternation(short)})(?P<s>s?)(?![\w-])",
@@ -325,6 +340,16 @@ def _someone(names: frozenset[str]) -> re.Pattern:
                       rf"(?!\s+and\s+(?:i|me)\b){_DOING}", re.IGNORECASE)
 
 
+def _who(text: str, names: frozenset[str] = frozenset()) -> frozenset:
+    """Whom the text asks about, as `about_someone` finds them: their contrast concepts ("my mom" and
+    "my mother" alike), or their names."""
+    found = set()
+    for m in _someone(names).finditer(text.replace("\u2019", "'")):
+        word = re.sub(r"(?:'s|s)$", "", m.group(0).lower())
+        found |= {c for c in concepts(f"my {word}") if c[0] in _OTHERS} or {("named", word)}
+    return frozenset(found)
+
+
 # "his", "her", "their" before what they own ("her favorite color"), not as an object ("tell her what")
 _THEIRS = re.compile(r"\b(?:his|her|their)\s+(?!(?:a|an|the|that|this|what|which|who|where|when|how|to|about|and|or|"
                      r"if|my|me|i|so|for|with|at|in|on|too|again|now|please|back)\b)[a-z]", re.IGNORECASE)
@@ -509,7 +534,16 @@ class Gate:
         (`no`: what it says it is not about), or they are about someone else and it is not ("My partner
         wants to cook me my favorite food")."""
         out = [j for j, c in enumerate(self._unknown_concepts) if conflicts(c, asked) or c & no] + self._said_otherwise
-        return out if about_someone(question, self._names) else out + self._unknown_others
+        if not about_someone(question, self._names):
+            return out + self._unknown_others
+        # about someone: never-given questions about another one are not what it asks ("What did Kenji
+        # and I name our little girl?" is not "What is Kenji's last name?")
+        who = _who(question, self._names)
+        return out + [u for u in self._unknown_others if who and not who & self._unknown_who[u]]
+
+    @cached_property
+    def _unknown_who(self) -> dict[int, frozenset]:
+        return {u: _who(self.unknown[u], self._names) for u in self._unknown_others}
 
     @cached_property
     def _said_otherwise(self) -> list[int]:

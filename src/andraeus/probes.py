@@ -214,9 +214,11 @@ def unknown_questions(facts: FactSet) -> list[str]:
 
 
 def _shared(fact: Fact, person: Fact) -> bool:
-    """Is the fact the person's too: the wedding anniversary is the partner's as much as the user's?"""
-    wedding, partner = concepts("wedding anniversary"), concepts("my partner")
-    return bool(concepts(fact.question) & wedding) and bool(concepts(person.question) & partner)
+    """Is the fact the person's too: the wedding anniversary, the children and grandchildren are the
+    partner's as much as the user's ("What is Kenji's daughter's name?" asks the user's daughter's)?"""
+    ours = concepts("wedding anniversary, my son, my daughter, my grandson, my granddaughter, my son-in-law, "
+                    "my daughter-in-law")
+    return bool(concepts(fact.question) & ours) and bool(concepts(person.question) & concepts("my partner"))
 
 
 def _same_topic(a: str, b: str) -> bool:
