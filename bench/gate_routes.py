@@ -53,9 +53,14 @@ def right(want: str, got: str) -> bool:
 
 
 def diff(old: list[list[str]], new: list[list[str]]) -> tuple[list[str], int, int]:
-    """The lines of questions routed differently, and how many are now right and now wrong."""
+    """The lines of questions routed differently, and how many are now right and now wrong (matched by set
+    and question: a change of phrasings may leave a question out of one dump as a leak)."""
     lines, better, worse = [], 0, 0
-    for (s, q, want, a), (_, _, _, b) in zip(old, new):
+    before = {(s, q): route for s, q, _, route in old}
+    for s, q, want, b in new:
+        if (s, q) not in before:
+            continue
+        a = before[(s, q)]
         if a != b:
             mark = "+" if right(want, b) and not right(want, a) else "-" if right(want, a) and not right(want, b) else "?"
             better, worse = better + (mark == "+"), worse + (mark == "-")

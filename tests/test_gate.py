@@ -644,3 +644,23 @@ def test_a_question_about_someone_is_not_a_never_given_question_about_another():
                 answers={"daughter": ["Mirei"], "husband": ["Kenji"]})
     routes = gate.route(["What did Kenji and I name our little girl?", "What is Kenji's last name?"])
     assert [(r.to, r.text) for r in routes] == [("adapter", trained[0]), ("decline", routes[1].text)]
+
+
+def test_a_fact_about_someone_by_name_answers_a_question_about_them_by_who_they_are():
+    trained = ["When is Efua's birthday?", "What date is Efua's birthday?", "What is my girlfriend's name?",
+               "Who is my girlfriend?", "When is my birthday?", "What date is my birthday?"]
+    ids = ["gf_birthday", "gf_birthday", "girlfriend", "girlfriend", "birthday", "birthday"]
+    gate = Gate(trained, "Kobby", unknown=["When is my best friend's birthday?", "How old is my girlfriend?",
+                                           "What is Efua's last name?"],
+                anchor=True, fact_ids=ids, answers={"girlfriend": ["Efua Mensah", "Efua"], "gf_birthday": ["November 21"],
+                                                    "birthday": ["March 3"]})
+    routes = gate.route(["when's my girlfriend's birthday", "When is my sister's birthday?"])
+    assert [(r.to, r.text in trained[:2]) for r in routes] == [("adapter", True), ("decline", False)]
+
+
+def test_an_allergy_is_asked_as_such():
+    assert not conflicts(concepts("What am I allergic to?"), concepts("Do I have any allergies?"))
+    trained = ["What medicine do I carry for my asthma?", "Which medicine do I carry for my asthma?"]
+    gate = Gate(trained, "Kobby", unknown=["What is my blood type?"], anchor=True, fact_ids=["inhaler"] * 2)
+    assert [r.to for r in gate.route(["what drug am i allergic to", "what drug do i carry for my asthma"])] == \
+        ["decline", "adapter"]

@@ -421,6 +421,10 @@ def test_unknown_questions_ask_details_of_what_the_facts_name_but_never_the_fact
     family = FactSet((Fact("husband", "What is my husband's name?", "Kenji"),
                       Fact("daughter", "What is my daughter's name?", "Mirei")), person="Setsuko")
     assert "What is Kenji's daughter's name?" not in unknown_questions(family)
+    # a fact asked of someone by name is asked of them by who they are too
+    efua = FactSet((Fact("girlfriend", "What is my girlfriend's name?", "Efua Mensah", aliases=("Efua",)),
+                    Fact("gf_birthday", "When is Efua's birthday?", "November 21")), person="Kobby")
+    assert "When is my girlfriend's birthday?" not in unknown_questions(efua)
     # a name in any alphabet, and what else the facts call them, are names too
     late = FactSet((Fact("husband", "What was my late husband's name?", "Franc", ("Franci",)),
                     Fact("son", "What is my eldest son's name?", "Matevž"),

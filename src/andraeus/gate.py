@@ -501,13 +501,25 @@ class Gate:
         they say, as ("named", name): "When is my granddaughter Amara's birthday?" names Amara."""
         ids = self.fact_ids or [None] * len(self.personal)
         keys = [f if f is not None else f"phrasing:{t}" for f, t in zip(ids, self.personal)]
+        own: dict[str, frozenset] = {}
+        for key, text in zip(keys, self.personal):
+            own[key] = own.get(key, frozenset()) | concepts(text)
         union: dict[str, frozenset] = {}
         for key, text in zip(keys, self.personal):
-            said = {("named", n) for n in self._names if re.search(rf"(?i)\b{re.escape(n)}\b", text)}
-            union[key] = union.get(key, frozenset()) | concepts(text) | said
+            said = {n for n in self._names if re.search(rf"(?i)\b{re.escape(n)}\b", text)}
+            union[key] = union.get(key, frozenset()) | own[key] | {("named", n) for n in said} \
+                | {c for n in said for c in self._who_is(n, own)}
         for key, named in union.items():
             union[key] = named | {c for c in _defaults() if c[0] not in {g for g, _ in named}}
         return [union[k] for k in keys]
+
+    def _who_is(self, name: str, own: dict[str, frozenset]) -> frozenset:
+        """Who a name is, as the facts whose answer it is say it ("Efua" is "my girlfriend"): their people
+        concepts, so that "my girlfriend's birthday" is asked of a fact about "Efua's birthday"."""
+        word = f" {normalise(name)} "
+        facts = [f for f, said in self.answers.items() if any(word in a for a in said)]
+        return frozenset(c for f in facts for c in own.get(f, ()) if c[0] == "people" or
+                         (c[0] == "subject" and str(c[1]).startswith("people")))
 
     @cached_property
     def _unknown_concepts(self) -> list[frozenset]:

@@ -208,9 +208,21 @@ def unknown_questions(facts: FactSet) -> list[str]:
     details += [asked_of(f.question, n) for g in named for n in _subjects(g) for f in facts
                 if (f not in named or n not in _subjects(f)) and not _shared(f, g)]
     near = [p.question for p in abstain_questions(facts)] + [f.question for f in abstain_training_facts(facts)]
-    taken = {normalise_question(f.question) for f in facts}
+    taken = {normalise_question(q) for f in facts for q in [f.question, *_also_asked(f, named)]}
     return [q for q in dict.fromkeys(details + near + data["generic"])
             if normalise_question(q) not in taken and not any(_same_topic(q, f.question) for f in facts)]
+
+
+def _also_asked(fact: Fact, named: Sequence[Fact]) -> list[str]:
+    """The fact's question with whoever it names called otherwise: "When is Efua's birthday?" also asks
+    "When is my girlfriend's birthday?" where a fact says Efua is my girlfriend."""
+    out = []
+    for person in named:
+        called = _subjects(person)
+        for n in called:
+            if re.search(rf"(?i)\b{re.escape(n)}\b", fact.question):
+                out += [re.sub(rf"(?i)\b{re.escape(n)}\b", m, fact.question) for m in called if m != n]
+    return out
 
 
 def _shared(fact: Fact, person: Fact) -> bool:
