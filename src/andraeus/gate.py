@@ -96,7 +96,7 @@ def _kin_readings() -> list[tuple[re.Pattern, Callable | str]]:
          rf"(?:(?:am|'m|was|got|have\s+been)\s+)?(?:married|wed)(?:\s+to)?(?![\w-])",
          lambda m: "my " + _DESCRIBED[m.group("who").lower()][1]),
         (rf"(?i)\b(?:the|a)\s+(?P<who>{_alternation(_DESCRIBED)})\s+(?:that|who)\s+(?:gave\s+birth\s+to|raised|"
-         rf"brought\s+up|bore|adopted)\s+(?:(?P<me>me)|(?P<whom>(?:my|our)\s+(?:[a-z]+\s+)?(?:{kin})))(?![\w'-])",
+         rf"brought\s+up|bore|adopted)\s+(?:me|(?P<whom>(?:my|our)\s+(?:[a-z]+\s+)?(?:{kin})))(?![\w'-])",
          lambda m: (f"{m.group('whom')}'s " if m.group("whom") else "my ") + _DESCRIBED[m.group("who").lower()][0]),
         # "my sister Ása's husband" is "my sister's husband"; "my big sis" is "my older sister"
         (rf"(?i)\b((?:my|our)\s+(?:[a-z]+\s+)?(?:{_others(frozenset())}))\s+([^\W\d_][\w-]*)(?='s\b)",
@@ -498,7 +498,8 @@ class Gate:
     @cached_property
     def _given(self) -> list[frozenset]:
         """Each trained phrasing's contrast concepts: all that its fact's phrasings name, and the names
-        they say, as ("named", name): "When is my granddaughter Amara's birthday?" names Amara."""
+        they say, as ("named", name), with who each name is: "When is my granddaughter Amara's birthday?"
+        names Amara; "When is Efua's birthday?" names Efua, my girlfriend."""
         ids = self.fact_ids or [None] * len(self.personal)
         keys = [f if f is not None else f"phrasing:{t}" for f, t in zip(ids, self.personal)]
         own: dict[str, frozenset] = {}
@@ -555,6 +556,7 @@ class Gate:
 
     @cached_property
     def _unknown_who(self) -> dict[int, frozenset]:
+        """Whom each never-given question about someone else asks about."""
         return {u: _who(self.unknown[u], self._names) for u in self._unknown_others}
 
     @cached_property
