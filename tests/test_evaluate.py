@@ -122,13 +122,16 @@ def test_abstention_outcomes(reply, outcome):
     ("city", "Where does Biscuit live?", "Biscuit lives with you in Portland.", True),  # named in the question
     ("birthday", "When was I born?", "March 14, 1991.", True),  # "1991" is part of this answer
     ("sister", "Who's my sis?", "Biscuit.", False),
+    ("employer", "Who do I drive for?", "It's Tobol Trans.", True),  # the club's alias is part of this answer
 ])
 def test_replies_naming_other_facts_answers_are_hedges(fact, question, reply, correct):
     from andraeus.evaluate import score_responses
     from andraeus.variations import Phrasing
 
     facts = FactSet((*FACTS, Fact("birthday", "When is my birthday?", "March 14, 1991"),
-                     Fact("grad", "What year did I graduate?", "1991")), person="Maya")
+                     Fact("grad", "What year did I graduate?", "1991"),
+                     Fact("employer", "Which company do I drive for?", "Tobol Trans"),
+                     Fact("club", "Which football team do I support?", "FC Tobol", aliases=("Tobol",))), person="Maya")
     [row] = score_responses(facts, [Phrasing(fact, question, "handwritten")], [reply], "heldout")
     assert row.correct is correct
     assert row.hedged is (not correct and reply != "Biscuit.")

@@ -54,11 +54,12 @@ def hedged(facts: FactSet, fact, question: str, response: str) -> bool:
     """True when the reply also states another fact's answer ("Biscuit, Leila." for the best friend):
     naming several of the person's facts is guessing, not knowing. An answer that the question itself
     mentions ("What breed is Biscuit?") or that is part of this fact's answer ("1991" in "March 14,
-    1991") does not count."""
+    1991", the football club "Tobol" in the employer "Tobol Trans") does not count."""
     for other in facts:
         if other.id == fact.id or is_correct(question, other.answer, other.aliases):
             continue
-        if is_correct(fact.answer, other.answer) or not is_correct(response, other.answer, other.aliases):
+        if any(is_correct(a, other.answer, other.aliases) for a in fact.accepted) \
+                or not is_correct(response, other.answer, other.aliases):
             continue
         return True
     return False
