@@ -503,13 +503,13 @@ class Gate:
         ids = self.fact_ids or [None] * len(self.personal)
         keys = [f if f is not None else f"phrasing:{t}" for f, t in zip(ids, self.personal)]
         own: dict[str, frozenset] = {}
+        said: dict[str, frozenset] = {}
         for key, text in zip(keys, self.personal):
             own[key] = own.get(key, frozenset()) | concepts(text)
-        union: dict[str, frozenset] = {}
-        for key, text in zip(keys, self.personal):
-            said = {n for n in self._names if re.search(rf"(?i)\b{re.escape(n)}\b", text)}
-            union[key] = union.get(key, frozenset()) | own[key] | {("named", n) for n in said} \
-                | {c for n in said for c in self._who_is(n, own)}
+            said[key] = said.get(key, frozenset()) | {n for n in self._names
+                                                      if re.search(rf"(?i)\b{re.escape(n)}\b", text)}
+        union = {key: own[key] | {("named", n) for n in said[key]}
+                 | {c for n in said[key] for c in self._who_is(n, own)} for key in own}
         for key, named in union.items():
             union[key] = named | {c for c in _defaults() if c[0] not in {g for g, _ in named}}
         return [union[k] for k in keys]
