@@ -437,6 +437,21 @@ def test_equivalent_questions_fill_in_the_matched_word():
     assert "What did I name my rabbit?" in equivalent_questions("What is my rabbit's name?")
 
 
+def test_an_allergy_is_asked_as_the_kind_its_answer_is():
+    from andraeus.facts import Fact
+    from andraeus.variations import equivalent_questions, training_phrasings
+
+    assert "What medicine am I allergic to?" in equivalent_questions("What am I allergic to?", "Penicillin")
+    assert "What food am I allergic to?" not in equivalent_questions("What am I allergic to?", "Penicillin")
+    assert "What food am I allergic to?" in equivalent_questions("What am I allergic to?", "peanuts")
+    # an answer of no known kind, or none given: no kind is asked
+    for answer in ("bee stings", None):
+        assert not any(k in q for q in equivalent_questions("What am I allergic to?", answer)
+                       for k in ("food", "medicine", "{kind}"))
+    drug = training_phrasings(Fact("allergy", "What am I allergic to?", "penicillin"), n=30)
+    assert not any("food" in p.text.lower() for p in drug)
+
+
 def test_equivalent_questions_of_an_unknown_question_are_none():
     from andraeus.variations import equivalent_questions
 
@@ -448,10 +463,10 @@ def test_no_equivalent_question_belongs_to_another_fact():
     from andraeus.variations import _equivalents_table
 
     table = _equivalents_table()
-    for i, (pattern, asks) in enumerate(table):
+    for i, (pattern, asks, kinds) in enumerate(table):
         assert all(int(g) <= pattern.groups for a in asks for g in re.findall(r"\{(\d)\}", a))
-        for ask in asks:
-            owners = [j for j, (other, _) in enumerate(table) if other.fullmatch(normalise_question(ask))]
+        for ask in [a.replace("{kind}", k) for a in asks for k in kinds or [""]]:
+            owners = [j for j, (other, *_) in enumerate(table) if other.fullmatch(normalise_question(ask))]
             assert owners in ([], [i]), (ask, owners)
 
 

@@ -249,26 +249,31 @@ def _synonym_variants(text: str) -> list[str]:
 
 
 @cache
-def _equivalents_table() -> list[tuple[re.Pattern, list[str]]]:
+def _equivalents_table() -> list[tuple[re.Pattern, list[str], dict[str, re.Pattern]]]:
     rows = yaml.safe_load(resources.files("andraeus").joinpath("data/equivalents.yaml").read_text())
-    return [(re.compile(r["match"]), r["ask"]) for r in rows]
+    return [(re.compile(r["match"]), r["ask"], {k: re.compile(v) for k, v in r.get("kinds", {}).items()})
+            for r in rows]
 
 
-def equivalent_questions(question: str) -> list[str]:
+def equivalent_questions(question: str, answer: str | None = None) -> list[str]:
     """The question in other key words ("Where did I grow up?" -> "Where was I raised?"), from the
-    table of common personal facts in data/equivalents.yaml; empty for questions it does not know."""
+    table of common personal facts in data/equivalents.yaml; empty for questions it does not know.
+    A question that names the kind of answer ("What {kind} am I allergic to?") is asked only when
+    `answer` is of that kind (penicillin: "What medicine am I allergic to?")."""
     key = normalise_question(question)
     out = []
-    for pattern, asks in _equivalents_table():
+    for pattern, asks, kinds in _equivalents_table():
         m = pattern.fullmatch(key)
         if m:
-            out += [re.sub(r"\{(\d)\}", lambda g: m.group(int(g.group(1))) or "", a) for a in asks]
+            kind = next((k for k, rule in kinds.items() if answer and rule.search(normalise_question(answer))), None)
+            out += [re.sub(r"\{(\d)\}", lambda g: m.group(int(g.group(1))) or "", a).replace("{kind}", kind or "")
+                    for a in asks if kind or "{kind}" not in a]
     return [q for q in dict.fromkeys(out) if normalise_question(q) != key]
 
 
-def _rewordings(question: str) -> list[str]:
+def _rewordings(question: str, answer: str | None = None) -> list[str]:
     """The question with other key words: synonyms swapped in, then whole equivalent questions."""
-    return _synonym_variants(question) + equivalent_questions(question)
+    return _synonym_variants(question) + equivalent_questions(question, answer)
 
 
 def _restructures(p: Parsed) -> list[str]:
@@ -303,8 +308,8 @@ def _wrapped(q: str, family: str) -> list[str]:
     }.get(family, [])
 
 
-def family_candidates(p: Parsed, family: str, person: str | None = None) -> list[str]:
-    """All phrasings a family can make for one parsed question, best first."""
+def family_candidates(p: Parsed, family: str, person: str | None = None, answer: str | None = None) -> list[str]:
+    """All phrasings a family can make for one parsed question (whose answer is `answer`), best first."""
     q, core, topic = p.question, p.embedded, p.topic
     if family == "third_person":
         return _third_person_family(p, person) if person else []
@@ -329,7 +334,7 @@ def family_candidates(p: Parsed, family: str, person: str | None = None) -> list
         out = [f"Tell me {core}.", f"Remind me {core}.", f"I need to know {core}."]
         return out + ([f"Tell me {what_topic}.", f"Say {what_topic}.", f"Give me {what_topic}."] if what_topic else [])
     if family == "indirect":
-        return _restructures(p) + _rewordings(q) + _synonym_variants(f"Remind me {core}.")
+        return _restructures(p) + _rewordings(q, answer) + _synonym_variants(f"Remind me {core}.")
     if family == "conversational":
         return [f"I was chatting with a friend and blanked on {core}.",
                 f"Before I forget, {_lower_first(q)}",
@@ -413,14 +418,14 @@ def training_phrasings(fact: Fact, n: int = DEFAULT_PHRASINGS, seed: int = 0, pe
     p = parse(fact.question)
     # each family's templates also wrap the question in other key words ("my pup's name", "Where
     # was I raised?"), so the key words vary across the phrasings, not only the words around them
-    reworded = [parse(v) for v in _rewordings(p.question)]
+    reworded = [parse(v) for v in _rewordings(p.question, fact.answer)]
     pools: dict[str, list[str]] = {}
     for family in TRAIN_FAMILIES:
         if family == "typo":
             continue
-        cands = family_candidates(p, family, person)
+        cands = family_candidates(p, family, person, fact.answer)
         if family != "indirect":
-            cands += [c for r in reworded for c in family_candidates(r, family, person)]
+            cands += [c for r in reworded for c in family_candidates(r, family, person, fact.answer)]
         rng.shuffle(cands)
         pools[family] = cands
     sources = [c for cands in pools.values() for c in cands] or [p.question]
@@ -449,7 +454,7 @@ def heldout_phrasings(fact: Fact, train_texts: Iterable[str], n: int = 4, seed: 
     train_norm = [normalise_question(t) for t in train_texts]
     pools = {}
     for family in HELDOUT_FAMILIES:
-        cands = [c for c in family_candidates(p, family, person) if not _near_any(c, train_norm)]
+        cands = [c for c in family_candidates(p, family, person, fact.answer) if not _near_any(c, train_norm)]
         rng.shuffle(cands)
         pools[family] = cands
     return _take(pools, n, set(train_norm) | set(all_train), fact.id, rng)
