@@ -203,6 +203,9 @@ def test_two_dates_and_two_places_of_one_kind_are_told_apart():
     assert conflicts(birthday, concepts("Which day of the year marks the day I said 'I do'?")) == {"occasions"}
     assert conflicts(wedding, concepts("On what date do I blow out candles on my cake?")) == {"occasions"}
     assert conflicts(concepts("What is my partner's name?"), concepts("Who did I marry?")) == set()
+    for date in (birthday, wedding):  # the day one graduated is neither
+        assert "occasions" in conflicts(date, concepts("When is my graduation day?"))
+        assert "occasions" in conflicts(date, concepts("When did I graduate from high school?"))
     city, hometown = concepts("Which city do I live in now?"), concepts("Where did I grow up?")
     assert conflicts(city, concepts("Which town was I raised in?")) == {"life"}
     assert conflicts(hometown, concepts("Where am I living these days?")) == {"life"}
