@@ -126,6 +126,25 @@ def test_question_words_tell_when_from_where_and_which_year():
     assert [r.to for r in routes] == ["decline", "decline", "adapter", "adapter"]  # the dog's fact names no question word
 
 
+def test_a_fact_whose_answer_is_no_name_and_no_number_does_not_say_where_or_who():
+    trained = ["Which knee did I have surgery on?", "Which of my knees was operated on?", "Where did I grow up?"]
+    answers = {"knee": ["left knee"], "hometown": ["Mora"]}
+    gate = Gate(trained, "Joaquim", unknown=["What is my blood type?"], anchor=True,
+                fact_ids=["knee", "knee", "hometown"], answers=answers)
+    asked = ["Which hospital did my knee operation take place in?", "Who did the operation on my knee?",
+             "which knee got the surgery again?"]
+    assert [r.to for r in gate.route(asked)] == ["decline", "decline", "adapter"]
+    assert [r.to for r in gate.leaving_out([]).route(asked)] == ["decline", "decline", "adapter"]
+    assert "hometown" not in gate.leaving_out([])._plain  # a copy reads the answers as given, not normalised
+    # an answer with a name or a number may say where or who, as may a fact whose phrasings ask "where"
+    named = Gate(trained, "Joaquim", unknown=["What is my blood type?"], anchor=True,
+                 fact_ids=["knee", "knee", "hometown"], answers={"knee": ["Left knee"], "hometown": ["Mora"]})
+    assert named.route(asked[:1])[0].to == "adapter"
+    where = Gate(["Where do I keep my spare key?", "Where's my spare key?"], "Joaquim", unknown=["What is my blood type?"],
+                 anchor=True, fact_ids=["key", "key"], answers={"key": ["under the mat"]})
+    assert where.route(["where is the spare key kept?"])[0].to == "adapter"
+
+
 def test_a_never_given_question_the_words_rule_out_does_not_decline():
     unknown = ["What is my least favorite food?", "What is my favorite drink?"]
     question = ["What is my favorite food?"]  # 0.80 to the least favorite food, 0.65 to the trained phrasing

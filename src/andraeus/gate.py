@@ -460,6 +460,10 @@ class Gate:
     word ruling it out: "my favorite holiday destination" beside "my favorite vacation spot") is not
     one: the built-in pool is the same for everyone.
 
+    A fact whose phrasings name no question word and whose answers hold no name and no number ("Which
+    knee did I have surgery on?" -> "left knee") says what, not where, who or when: "Which hospital did
+    my knee operation take place in?" rules it out.
+
     The gate reads a question with its relatives in the words a fact would use (`plain_kin`: "my
     husband's mother" as "my mother-in-law"); the adapter still reads the user's own words.
 
@@ -478,7 +482,11 @@ class Gate:
         self.others = others
         self.fact_ids = list(fact_ids) if fact_ids is not None else None
         self.slack = slack
-        self.answers = {f: [f" {normalise(a)} " for a in said] for f, said in (answers or {}).items()}
+        self.given_answers = dict(answers or {})
+        self.answers = {f: [f" {normalise(a)} " for a in said] for f, said in self.given_answers.items()}
+        # facts whose answers are no name and no number ("left knee", "sueca"): they say what, not who or where
+        self._plain = frozenset(f for f, said in self.given_answers.items()
+                                if said and not any(c.isupper() or c.isdigit() for a in said for c in a))
         self.person = person
         self.general = list(general) if general is not None else general_pool()
         self.unknown = list(unknown)
@@ -512,6 +520,8 @@ class Gate:
                  | {c for n in said[key] for c in self._who_is(n, own)} for key in own}
         for key, named in union.items():
             union[key] = named | {c for c in _defaults() if c[0] not in {g for g, _ in named}}
+            if key in self._plain and not any(g == "asks" for g, _ in named):
+                union[key] |= {("asks", "what")}  # no question word names it: "where"/"who"/"when" rule it out
         return [union[k] for k in keys]
 
     def _who_is(self, name: str, own: dict[str, frozenset]) -> frozenset:
@@ -684,9 +694,8 @@ class Gate:
 
     def _variant(self, anchor: bool, keep: list[int]) -> "Gate":
         """A copy that anchors or not and keeps these never-given questions, reusing the embeddings."""
-        # (the answers are normalised again: normalising twice changes nothing)
         gate = Gate(self.personal, self.person, self.general, [self.unknown[i] for i in keep], anchor, self.margin,
-                    self.anchor_floor, self.fact_ids, self.slack, self.answers, self.others, self.judge)
+                    self.anchor_floor, self.fact_ids, self.slack, self.given_answers, self.others, self.judge)
         if "_embedder" in self.__dict__:
             model, (mine, general, unknown) = self._embedder
             gate.__dict__["_embedder"] = (model, (mine, general, unknown[keep] if keep else None))
