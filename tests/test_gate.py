@@ -145,6 +145,12 @@ def test_a_fact_whose_answer_is_no_name_and_no_number_does_not_say_where_or_who(
     assert where.route(["where is the spare key kept?"])[0].to == "adapter"
 
 
+def test_coffee_is_not_tea_and_both_are_drinks():
+    coffee = concepts("How do I take my coffee?")
+    assert conflicts(coffee, concepts("How do I take my tea?")) == {"brews"}
+    assert conflicts(coffee, concepts("What drink do I order at the cafe?")) == set()
+
+
 def test_a_never_given_question_the_words_rule_out_does_not_decline():
     unknown = ["What is my least favorite food?", "What is my favorite drink?"]
     question = ["What is my favorite food?"]  # 0.80 to the least favorite food, 0.65 to the trained phrasing

@@ -452,6 +452,13 @@ def test_an_allergy_is_asked_as_the_kind_its_answer_is():
     assert not any("food" in p.text.lower() for p in drug)
 
 
+def test_a_coffee_order_is_how_one_takes_ones_coffee():
+    from andraeus.variations import equivalent_questions
+
+    assert "What is my usual coffee order?" in equivalent_questions("How do I take my coffee?")
+    assert "How do I take my coffee?" in equivalent_questions("What's my usual coffee order?")
+
+
 def test_equivalent_questions_of_an_unknown_question_are_none():
     from andraeus.variations import equivalent_questions
 
