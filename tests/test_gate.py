@@ -145,6 +145,15 @@ def test_a_fact_whose_answer_is_no_name_and_no_number_does_not_say_where_or_who(
     assert where.route(["where is the spare key kept?"])[0].to == "adapter"
 
 
+def test_a_fact_that_asks_when_says_when_whatever_its_answer_looks_like():
+    # "Poya day" holds no date or number, but the fact asks "which day": its own question is not declined
+    trained = ["Which day do I go to the temple?", "On which day do I visit the temple?", "What is my dog's name?"]
+    gate = Gate(trained, "Nirmala", unknown=["What is my blood type?"], anchor=True,
+                fact_ids=["temple", "temple", "dog"], answers={"temple": ["Poya day"], "dog": ["Rocky"]})
+    routes = gate.route(["Which day do I go to the temple?", "which day do i go temple", "When was my dog born?"])
+    assert [r.to for r in routes] == ["adapter", "adapter", "decline"]
+
+
 def test_coffee_is_not_tea_and_both_are_drinks():
     coffee = concepts("How do I take my coffee?")
     assert conflicts(coffee, concepts("How do I take my tea?")) == {"brews"}

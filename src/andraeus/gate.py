@@ -593,9 +593,15 @@ class Gate:
         """Could never-given question u be what trained phrasing j's fact answers: about the user, and
         its words do not rule the fact out?"""
         named, fact = self._unknown_concepts[u], self.fact_ids[j]
-        counts = bool(named & _numeric()) and fact in self._not_numeric
-        return fact is not None and not counts and not conflicts(self._given[j], named) \
+        return fact is not None and not self._mute(named, j) and not conflicts(self._given[j], named) \
             and not about_someone(self.unknown[u], self._names)
+
+    def _mute(self, asked: frozenset, j: int) -> bool:
+        """Does a question naming `asked` ask when, which year or how many, and trained phrasing j's fact
+        neither has an answer that says it nor asks it itself ("Which day do I go to the temple?" ->
+        "Poya day" says which day)?"""
+        wanted = asked & _numeric()
+        return bool(wanted) and self.fact_ids[j] in self._not_numeric and not wanted & self._given[j]
 
     @cached_property
     def _possessions(self) -> dict[str, list[str]]:
@@ -636,21 +642,15 @@ class Gate:
             """Those the question asks something of that fact j names, but who fact j does not name."""
             return [who for who, what in possessed if what & self._given[j] and not who & self._given[j]]
 
-        counts = bool(asked & _numeric())
-
-        def mute(j: int) -> bool:
-            """Does the question ask when, which year or how many, and fact j's answer say none of it?"""
-            return counts and self.fact_ids[j] in self._not_numeric
-
         def fits(j: int) -> bool:
             named = self._given[j]
             return not conflicts(named, asked) and not named & no and kinds <= {g for g, _ in named} \
-                and not whose(j) and not mute(j)
+                and not whose(j) and not self._mute(asked, j)
 
         if fits(first):
             return first
         groups, owners = conflicts(self._given[first], asked), whose(first)
-        if mute(first):
+        if self._mute(asked, first):
             # the one passed to must say when, which year or how many, as the question asks, and of
             # what it asks it ("What model year is my car?" is not the year the user was born)
             groups |= {"asks"} | {g for g, _ in asked & self._given[first] if g == "subject"}
