@@ -484,9 +484,6 @@ class Gate:
         self.slack = slack
         self.given_answers = dict(answers or {})
         self.answers = {f: [f" {normalise(a)} " for a in said] for f, said in self.given_answers.items()}
-        # facts whose answers are no name and no number ("left knee", "sueca"): they say what, not who or where
-        self._plain = frozenset(f for f, said in self.given_answers.items()
-                                if said and not any(c.isupper() or c.isdigit() for a in said for c in a))
         self.person = person
         self.general = list(general) if general is not None else general_pool()
         self.unknown = list(unknown)
@@ -610,6 +607,13 @@ class Gate:
         owned = {f for f, named in zip(self.fact_ids or [], self._given) if f and any(g in _THINGS for g, _ in named)}
         return {f: self.answers[f] + [f" {w} " for a in self.answers[f] for w in a.split() if len(w) >= 4]
                 for f in owned if f in self.answers}
+
+    @cached_property
+    def _plain(self) -> frozenset[str]:
+        """The facts whose answers hold no name and no number ("left knee", "sueca"): they say what, not
+        who, where or when (read from the answers as given: normalising drops the capitals)."""
+        return frozenset(f for f, said in self.given_answers.items()
+                         if said and not any(c.isupper() or c.isdigit() for a in said for c in a))
 
     @cached_property
     def _not_numeric(self) -> frozenset[str]:
