@@ -3,8 +3,14 @@ the gate's words on questions already read, before a blind set measures it.
 
   # the routes of the code importable now (PYTHONPATH=OLD/src for another version), one JSON line each
   .venv/bin/python bench/gate_routes.py dump ADAPTER --facts FACTS --held SET.yaml ... --never SET.yaml ... --out F.jsonl
+  # every person in examples/ (facts.yaml with its numbered sets, facts_X.yaml with X_heldout_handwritten.yaml
+  # and X_never_given_handwritten.yaml), phrasings as a default adapter of seed 0 trains on: OUT/X.jsonl each
+  .venv/bin/python bench/gate_routes.py all OUT [--margin M]
   # the questions two dumps route differently: "+" now right, "-" now wrong, "?" wrong both ways
   .venv/bin/python bench/gate_routes.py diff OLD.jsonl NEW.jsonl
+  # route-only figures per dump: held-out routed to its own fact (mean over facts, as `andraeus eval`
+  # averages), hand-written never-given and built-in never-given questions sent to the adapter
+  .venv/bin/python bench/gate_routes.py score F.jsonl ...
 
 A route is "decline", "base", or "adapter:FACT" (the fact of the trained phrasing it is answered from).
 A held-out question is routed right when it goes to its own fact; a never-given one when it is declined
@@ -15,6 +21,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
+from collections import defaultdict
 from pathlib import Path
 
 import yaml
@@ -22,16 +30,38 @@ import yaml
 from andraeus.facts import load_facts
 from andraeus.gate import Gate
 from andraeus.probes import abstain_questions, general_questions, unknown_questions
-from andraeus.variations import load_questions, without_leaks
-from gate_study import route_all, trained
+from andraeus.train import TrainConfig
+from andraeus.variations import load_questions, make_split, without_leaks
+from gate_study import EXAMPLES, HELD, NEVER, route_all, trained
+
+MARGIN = Gate([]).margin
 
 
-def dump(adapter: Path, facts_path: Path, held: list[Path], never: list[Path]) -> list[list[str]]:
+def people() -> dict[str, tuple[Path, list[Path], list[Path]]]:
+    """Everyone in examples/ with hand-written sets: name -> (facts, held-out sets, never-given sets)."""
+    out = {"maya": (EXAMPLES / "facts.yaml", HELD, NEVER)}
+    for facts in sorted(EXAMPLES.glob("facts_*.yaml")):
+        name = facts.stem.removeprefix("facts_")
+        out[name] = (facts, [EXAMPLES / f"{name}_heldout_handwritten.yaml"],
+                     [EXAMPLES / f"{name}_never_given_handwritten.yaml"])
+    return out
+
+
+def default_split(facts) -> tuple[dict, list, list[str], list[str]]:
+    """What `trained` reads from an adapter, for the phrasings a default adapter of seed 0 trains on."""
+    config = TrainConfig(seed=0)
+    split = make_split(facts, config.variations, 0, config.heldout_per_fact)
+    return {}, list(split.train), [p.text for p in split.train], [p.fact_id for p in split.train]
+
+
+def dump(adapter: Path | None, facts_path: Path, held: list[Path], never: list[Path],
+         margin: float = MARGIN) -> list[list[str]]:
     """[set, question, wanted route, route] for each held-out, never-given, built-in never-given and
-    general question, with the gate the adapter would answer with (anchoring, declines, no judge)."""
+    general question, with the gate the adapter would answer with (anchoring, declines, no judge); with
+    no adapter, the phrasings of a default one of seed 0."""
     facts = load_facts(facts_path)
-    saved, train, texts, ids = trained(adapter)
-    gate = Gate(texts, facts.person, unknown=unknown_questions(facts), anchor=True, fact_ids=ids,
+    saved, train, texts, ids = trained(adapter) if adapter else default_split(facts)
+    gate = Gate(texts, facts.person, unknown=unknown_questions(facts), anchor=True, margin=margin, fact_ids=ids,
                 answers={f.id: list(f.accepted) for f in facts})
     rows = [(p.stem, q.text, q.fact_id) for p in held for q in without_leaks(train, load_questions(p, facts))[0]]
     rows += [(p.stem, q, "decline") for p in never for q in yaml.safe_load(p.read_text())["questions"]]
@@ -68,6 +98,27 @@ def diff(old: list[list[str]], new: list[list[str]]) -> tuple[list[str], int, in
     return lines, better, worse
 
 
+def score(rows: list[list[str]]) -> tuple[float, float, float]:
+    """Route-only held-out accuracy (mean over facts), and the shares of hand-written and built-in
+    never-given questions sent to the adapter."""
+    per_fact, never, builtin = defaultdict(list), [], []
+    for s, _, want, got in rows:
+        if s == "builtin":
+            builtin.append(got.startswith("adapter"))
+        elif want == "decline":
+            never.append(got.startswith("adapter"))
+        elif s != "general":
+            per_fact[want].append(right(want, got))
+    return (statistics.mean(statistics.mean(v) for v in per_fact.values()), statistics.mean(never),
+            statistics.mean(builtin))
+
+
+def write(rows: list[list[str]], out: Path) -> None:
+    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    wrong = [r for r in rows if not right(r[2], r[3])]
+    print(f"{out}: {len(rows)} questions, {len(wrong)} routed wrong")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="command", required=True)
@@ -77,15 +128,27 @@ def main() -> None:
     d.add_argument("--held", type=Path, nargs="*", default=[])
     d.add_argument("--never", type=Path, nargs="*", default=[])
     d.add_argument("--out", type=Path, required=True)
+    d.add_argument("--margin", type=float, default=MARGIN)
+    a = sub.add_parser("all")
+    a.add_argument("out", type=Path)
+    a.add_argument("--margin", type=float, default=MARGIN)
+    r = sub.add_parser("score")
+    r.add_argument("dumps", type=Path, nargs="+")
     c = sub.add_parser("diff")
     c.add_argument("old", type=Path)
     c.add_argument("new", type=Path)
     args = ap.parse_args()
     if args.command == "dump":
-        rows = dump(args.adapter, args.facts, args.held, args.never)
-        args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
-        wrong = [r for r in rows if not right(r[2], r[3])]
-        print(f"{len(rows)} questions, {len(wrong)} routed wrong")
+        write(dump(args.adapter, args.facts, args.held, args.never, args.margin), args.out)
+    elif args.command == "all":
+        args.out.mkdir(parents=True, exist_ok=True)
+        for name, (facts, held, never) in people().items():
+            write(dump(None, facts, held, never, args.margin), args.out / f"{name}.jsonl")
+    elif args.command == "score":
+        figures = {p.stem: score([json.loads(x) for x in p.read_text().splitlines()]) for p in args.dumps}
+        print(f"{'':14} {'held-out':>9} {'never-given':>12} {'built-in':>9}  (routed right / to the adapter)")
+        for name, row in [*figures.items(), ("mean", tuple(map(statistics.mean, zip(*figures.values()))))]:
+            print(f"{name:14} " + " ".join(f"{100 * v:{w}.1f}%" for v, w in zip(row, (8, 11, 8))))
     else:
         read = [[json.loads(x) for x in p.read_text().splitlines()] for p in (args.old, args.new)]
         lines, better, worse = diff(*read)
