@@ -701,3 +701,25 @@ def test_an_allergy_is_asked_as_such():
     gate = Gate(trained, "Kobby", unknown=["What is my blood type?"], anchor=True, fact_ids=["inhaler"] * 2)
     assert [r.to for r in gate.route(["what drug am i allergic to", "what drug do i carry for my asthma"])] == \
         ["decline", "adapter"]
+
+
+def test_a_question_naming_the_users_own_thing_by_its_name_is_the_gates():
+    trained = ["What is the name of my workshop?", "What's my workshop called?", "Where did I grow up?",
+               "Which town was I raised in?"]
+    ids = ["workshop", "workshop", "hometown", "hometown"]
+    answers = {"workshop": ["Kertész Zongoraműhely"], "hometown": ["New York"]}
+    gate = Gate(trained, "Zsófia", unknown=["What is my blood type?"], anchor=True, fact_ids=ids, answers=answers)
+    # the base model would make up an address; the facts do not give one
+    assert gate.route(["What's the address of Kertész Zongoraműhely?"])[0].to == "decline"
+    # a place anyone may ask about is not the user's own
+    assert gate.route(["What is the population of New York?"])[0].to == "base"
+    assert Gate(trained, "Zsófia", unknown=["What is my blood type?"], anchor=True, fact_ids=ids).route(
+        ["What's the address of Kertész Zongoraműhely?"])[0].to == "base"  # the rule needs the answers
+
+
+def test_people_one_deals_with_step_relatives_and_farm_animals_are_told_apart():
+    assert conflicts(concepts("What is my husband's name?"), concepts("What is the name of my local tailor?"))
+    assert conflicts(concepts("What is my son's name?"), concepts("What is my stepson's name?"))
+    assert conflicts(concepts("What's my daughter called?"), concepts("Who was my mentor?"))
+    assert concepts("my burro") == concepts("my donkey") and concepts("my barber") == concepts("my hairdresser")
+    assert conflicts(concepts("Which town did I grow up in?"), concepts("which village did I grow up in")) == set()

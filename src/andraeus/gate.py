@@ -305,6 +305,7 @@ def excluding(text: str) -> Excluded:
 
 _OTHERS = ("people", "animals")  # contrast groups whose words name someone other than the user
 _THINGS = ("animals", "vehicles")  # contrast groups of what the user owns and may call by its name
+_WHERE = 2  # the concept of the `asks` group that asks where
 _NOT_NAMES = {"what", "it", "who", "that", "where", "when", "how", "there", "here", "he", "she", "let", "which", "why"}
 _NAME_POSSESSIVE = re.compile(r"(?<![\w-])([^\W\d_]+)'s\b")
 
@@ -429,7 +430,9 @@ TWIN = 0.9
 
 class Gate:
     """A question is about the person when it says so (`is_personal`) or names someone the facts name
-    ("How old is Biscuit?", the names the never-given pool asks about), or, failing that, when its
+    ("How old is Biscuit?", the names the never-given pool asks about) or something of the user's by
+    the name of two words or more that a fact gives ("What's the address of Kertész Zongoraműhely?",
+    never a general question then), or, failing that, when its
     nearest neighbour by MiniLM embedding is one of the person's own questions (the training
     phrasings), near enough, rather than a general one: "bday?" or "what did we call the cat?".
 
@@ -537,9 +540,25 @@ class Gate:
     def _names(self) -> frozenset[str]:
         return names_in(self.unknown)
 
+    @cached_property
+    def _own_names(self) -> list[str]:
+        """Names of two or more words that facts give as answers ("Kertész Zongoraműhely", "Herdade da
+        Lameira"), normalised and padded: the user's own workshop, estate or friend, which the base model
+        does not know. Not places ("Where did I grow up?" -> a town anyone may ask about) nor vehicles (a
+        model anyone may ask about)."""
+        where = {f for f, named in zip(self.fact_ids or [], self._given)
+                 if any(g in ("places", "life", "vehicles") or (g, c) == ("asks", _WHERE) for g, c in named)}
+        return [f" {normalise(a)} " for f, said in self.given_answers.items() if f not in where
+                for a in said if len(a.split()) >= 2 and a[:1].isupper()]
+
     def _names_someone(self, question: str) -> bool:
         """Does the question name someone or something the facts name ("Tomasz", "Biscuit")?"""
         return any(re.search(rf"(?i)\b{re.escape(n)}\b", question) for n in self._names)
+
+    def _names_own(self, question: str) -> bool:
+        """Does the question name something of the user's by its own name ("Kertész Zongoraműhely")?"""
+        said = f" {normalise(question)} "
+        return any(n in said for n in self._own_names)
 
     @cached_property
     def _unknown_others(self) -> list[int]:
@@ -712,6 +731,10 @@ class Gate:
         # "How old is Biscuit?", "What's Tomasz's job?": someone the facts name is in the person's world,
         # not the base model's, so such a question is the gate's to answer or decline
         said = [is_personal(q, self.person) or self._names_someone(q) for q in questions]
+        # "What's the address of Kertész Zongoraműhely?": the user's own workshop, whatever general
+        # question it is worded like; the base model would make up an answer
+        own = [self._names_own(q) for q in questions]
+        said = [s or o for s, o in zip(said, own)]
         if not self.personal:  # nothing to compare with: words only
             return [Route("adapter" if s else "base", q) for q, s in zip(questions, said)]
         model, (mine, general, unknown) = self._embedder
@@ -732,7 +755,8 @@ class Gate:
         out, sent = [], []  # sent: the trained phrasing each question is answered from or declined beside
         for i, question in enumerate(questions):
             lean = LEAN if said[i] and contrast and self._agrees(asked[i], int(which[i])) else 0.0
-            general_like = to_general[i] >= near[i] + lean and (to_unknown is None or to_general[i] >= to_unknown[i])
+            general_like = not own[i] and to_general[i] >= near[i] + lean and \
+                (to_unknown is None or to_general[i] >= to_unknown[i])
             if not (said[i] or (near[i] > to_general[i] and near[i] >= NEAR_ENOUGH)) or general_like \
                     or is_request(question):
                 out.append(Route("base", question))  # not about the person, or says "me" but asks for a joke
