@@ -723,3 +723,4 @@ def test_people_one_deals_with_step_relatives_and_farm_animals_are_told_apart():
     assert conflicts(concepts("What's my daughter called?"), concepts("Who was my mentor?"))
     assert concepts("my burro") == concepts("my donkey") and concepts("my barber") == concepts("my hairdresser")
     assert conflicts(concepts("Which town did I grow up in?"), concepts("which village did I grow up in")) == set()
+    assert conflicts(concepts("What is my job title?"), concepts("name of my workplace?")) == {"work"}

@@ -491,3 +491,12 @@ def test_a_typo_never_makes_a_word_the_gate_reads():
     slips = [_typo(text, random.Random(s)) for s in range(3000)]
     assert all(concepts(t) <= concepts(text) for t in slips)
     assert len(set(slips)) > 100  # still slips, not the text itself
+
+
+def test_where_one_studied_is_not_what_one_majored_in():
+    where = Fact(id="institute", question="Where did I study?", answer="INACAP La Serena")
+    what = Fact(id="degree", question="What did I study?", answer="Computer Science")
+    assert not any("major" in p.text.lower() for p in training_phrasings(where, 20))
+    assert any("major" in p.text.lower() for p in training_phrasings(what, 20))
+    team = Fact(id="team", question="Which football team do I support?", answer="Deportes La Serena")
+    assert any(w in p.text.lower() for p in training_phrasings(team, 20) for w in ("root for", "cheer for"))

@@ -58,7 +58,9 @@ _SYNONYMS = {
     "colour": ["color"], "food": ["dish", "meal"], "movie": ["film"], "film": ["movie"],
     "book": ["novel"], "band": ["group"], "university": ["college", "uni"], "pet": ["animal"],
     "phone": ["cell"], "house": ["home"], "friend": ["pal", "buddy"], "best": ["closest"],
-    "live": ["reside"], "employer": ["company"], "study": ["major in"],
+    "live": ["reside"], "employer": ["company"], "support": ["root for", "cheer for"],
+    # what one studied is one's major; where one studied is not
+    "what did i study": ["What did I major in"], "what do i study": ["What do I major in"],
     "company": ["employer"], "street": ["road"], "anniversary": ["anniversary date"],
     "son": ["boy"], "daughter": ["girl"], "kid": ["child"], "child": ["kid"], "sport": ["game"],
     "instrument": ["musical instrument"], "team": ["side"], "drink": ["beverage"],
