@@ -54,17 +54,28 @@ def default_split(facts) -> tuple[dict, list, list[str], list[str]]:
     return {}, list(split.train), [p.text for p in split.train], [p.fact_id for p in split.train]
 
 
+def served_gate(facts, texts: list[str], ids: list[str | None], margin: float = MARGIN) -> Gate:
+    """The gate an adapter trained on these phrasings answers with (anchoring, declines, no judge)."""
+    return Gate(texts, facts.person, unknown=unknown_questions(facts), anchor=True, margin=margin, fact_ids=ids,
+                answers={f.id: list(f.accepted) for f in facts})
+
+
+def hand_written(facts, train: list, held: list[Path], never: list[Path]) -> list[tuple[str, str, str]]:
+    """(set, question, wanted route) for each hand-written held-out question (not a training phrasing)
+    and never-given one ("decline")."""
+    rows = [(p.stem, q.text, q.fact_id) for p in held for q in without_leaks(train, load_questions(p, facts))[0]]
+    return rows + [(p.stem, q, "decline") for p in never for q in yaml.safe_load(p.read_text())["questions"]]
+
+
 def dump(adapter: Path | None, facts_path: Path, held: list[Path], never: list[Path],
          margin: float = MARGIN) -> list[list[str]]:
     """[set, question, wanted route, route] for each held-out, never-given, built-in never-given and
-    general question, with the gate the adapter would answer with (anchoring, declines, no judge); with
-    no adapter, the phrasings of a default one of seed 0."""
+    general question, with the gate the adapter would answer with; with no adapter, the phrasings of a
+    default one of seed 0."""
     facts = load_facts(facts_path)
     saved, train, texts, ids = trained(adapter) if adapter else default_split(facts)
-    gate = Gate(texts, facts.person, unknown=unknown_questions(facts), anchor=True, margin=margin, fact_ids=ids,
-                answers={f.id: list(f.accepted) for f in facts})
-    rows = [(p.stem, q.text, q.fact_id) for p in held for q in without_leaks(train, load_questions(p, facts))[0]]
-    rows += [(p.stem, q, "decline") for p in never for q in yaml.safe_load(p.read_text())["questions"]]
+    gate = served_gate(facts, texts, ids, margin)
+    rows = hand_written(facts, train, held, never)
     builtin = [p.question for p in abstain_questions(facts, saved.get("abstain_train", []))]
     general = [p.question for p in general_questions()]
     asked = [q for _, q, _ in rows] + general
@@ -114,6 +125,7 @@ def score(rows: list[list[str]]) -> tuple[float, float, float]:
 
 
 def write(rows: list[list[str]], out: Path) -> None:
+    """A dump as JSON lines, and a line saying how many routes are wrong."""
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
     wrong = [r for r in rows if not right(r[2], r[3])]
     print(f"{out}: {len(rows)} questions, {len(wrong)} routed wrong")

@@ -19,11 +19,9 @@ from pathlib import Path
 import yaml
 
 from andraeus.facts import load_facts
-from andraeus.gate import Gate, in_own_voice, plain_kin
+from andraeus.gate import in_own_voice, plain_kin
 from andraeus.judge import Judge
-from andraeus.probes import unknown_questions
-from andraeus.variations import load_questions, without_leaks
-from gate_routes import default_split, people
+from gate_routes import default_split, hand_written, people, served_gate
 
 FITTED = ("maya", "second", "third", "fourth")
 THRESHOLDS = (-6.0, -5.0, -4.0, -3.0, -2.0, -1.0, 0.0)
@@ -34,15 +32,12 @@ def routed(facts_path: Path, held: list[Path], never: list[Path], judge: Judge) 
     kind "held" or "never"."""
     facts = load_facts(facts_path)
     _, train, texts, ids = default_split(facts)
-    gate = Gate(texts, facts.person, unknown=unknown_questions(facts), anchor=True, fact_ids=ids,
-                answers={f.id: list(f.accepted) for f in facts})
-    rows = [("held", q.text, q.fact_id) for p in held for q in without_leaks(train, load_questions(p, facts))[0]]
-    rows += [("never", q, None) for p in never for q in yaml.safe_load(p.read_text())["questions"]]
+    rows = hand_written(facts, train, held, never)
     of = dict(zip(texts, ids))
-    sent = [(kind, q, want, r.text) for (kind, q, want), r in zip(rows, gate.route([q for _, q, _ in rows]))
-            if r.to == "adapter" and r.text in of]
-    scores = judge.scores([(plain_kin(in_own_voice(q, facts.person)), text) for _, q, _, text in sent])
-    return [(kind, of[text] == want, s) for (kind, _, want, text), s in zip(sent, scores)]
+    routes = served_gate(facts, texts, ids).route([q for _, q, _ in rows])
+    sent = [(want, q, r.text) for (_, q, want), r in zip(rows, routes) if r.to == "adapter" and r.text in of]
+    scores = judge.scores([(plain_kin(in_own_voice(q, facts.person)), text) for _, q, text in sent])
+    return [("never" if want == "decline" else "held", of[text] == want, s) for (want, _, text), s in zip(sent, scores)]
 
 
 def main() -> None:
