@@ -730,11 +730,10 @@ class Gate:
             return []
         # "How old is Biscuit?", "What's Tomasz's job?": someone the facts name is in the person's world,
         # not the base model's, so such a question is the gate's to answer or decline
-        said = [is_personal(q, self.person) or self._names_someone(q) for q in questions]
-        # "What's the address of Kertész Zongoraműhely?": the user's own workshop, whatever general
-        # question it is worded like; the base model would make up an answer
+        # ... and so is "What's the address of Kertész Zongoraműhely?": the user's own workshop, whatever
+        # general question it is worded like; the base model would make up an answer
         own = [self._names_own(q) for q in questions]
-        said = [s or o for s, o in zip(said, own)]
+        said = [o or is_personal(q, self.person) or self._names_someone(q) for q, o in zip(questions, own)]
         if not self.personal:  # nothing to compare with: words only
             return [Route("adapter" if s else "base", q) for q, s in zip(questions, said)]
         model, (mine, general, unknown) = self._embedder
