@@ -5,7 +5,7 @@ the gate's words on questions already read, before a blind set measures it.
   .venv/bin/python bench/gate_routes.py dump ADAPTER --facts FACTS --held SET.yaml ... --never SET.yaml ... --out F.jsonl
   # every person in examples/ (facts.yaml with its numbered sets, facts_X.yaml with X_heldout_handwritten.yaml
   # and X_never_given_handwritten.yaml), phrasings as a default adapter of seed 0 trains on: OUT/X.jsonl each
-  .venv/bin/python bench/gate_routes.py all OUT [--margin M]
+  .venv/bin/python bench/gate_routes.py all OUT [--margin M] [--skip NAME ...]
   # the questions two dumps route differently: "+" now right, "-" now wrong, "?" wrong both ways
   .venv/bin/python bench/gate_routes.py diff OLD.jsonl NEW.jsonl
   # route-only figures per dump: held-out routed to its own fact (mean over facts, as `andraeus eval`
@@ -20,6 +20,7 @@ or sent to the base model. Route only: the adapter's answer to a right route may
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import statistics
 from collections import defaultdict
@@ -47,11 +48,12 @@ def people() -> dict[str, tuple[Path, list[Path], list[Path]]]:
     return out
 
 
-def default_split(facts) -> tuple[dict, list, list[str], list[str]]:
-    """What `trained` reads from an adapter, for the phrasings a default adapter of seed 0 trains on."""
+def default_saved(facts) -> dict:
+    """The training phrasings of a default adapter of seed 0, as its phrasings.json holds them (written
+    here, not with train.phrasings_record, so an older src on PYTHONPATH runs this too)."""
     config = TrainConfig(seed=0)
     split = make_split(facts, config.variations, 0, config.heldout_per_fact)
-    return {}, list(split.train), [p.text for p in split.train], [p.fact_id for p in split.train]
+    return {"train": [dataclasses.asdict(p) for p in split.train]}
 
 
 def served_gate(facts, texts: list[str], ids: list[str | None], margin: float = MARGIN) -> Gate:
@@ -73,7 +75,8 @@ def dump(adapter: Path | None, facts_path: Path, held: list[Path], never: list[P
     general question, with the gate the adapter would answer with; with no adapter, the phrasings of a
     default one of seed 0."""
     facts = load_facts(facts_path)
-    saved, train, texts, ids = trained(adapter) if adapter else default_split(facts)
+    saved = json.loads((adapter / "phrasings.json").read_text()) if adapter else default_saved(facts)
+    train, texts, ids = trained(saved)
     gate = served_gate(facts, texts, ids, margin)
     rows = hand_written(facts, train, held, never)
     builtin = [p.question for p in abstain_questions(facts, saved.get("abstain_train", []))]
@@ -144,6 +147,7 @@ def main() -> None:
     a = sub.add_parser("all")
     a.add_argument("out", type=Path)
     a.add_argument("--margin", type=float, default=MARGIN)
+    a.add_argument("--skip", nargs="*", default=[], help="people to leave out (a blind set not yet read)")
     r = sub.add_parser("score")
     r.add_argument("dumps", type=Path, nargs="+")
     c = sub.add_parser("diff")
@@ -155,6 +159,8 @@ def main() -> None:
     elif args.command == "all":
         args.out.mkdir(parents=True, exist_ok=True)
         for name, (facts, held, never) in people().items():
+            if name in args.skip:
+                continue
             write(dump(None, facts, held, never, args.margin), args.out / f"{name}.jsonl")
     elif args.command == "score":
         figures = {p.stem: score([json.loads(x) for x in p.read_text().splitlines()]) for p in args.dumps}

@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -60,14 +61,13 @@ def label(path: Path, kind: str) -> str:
     return f"{kind}{digits}"
 
 
-def trained(adapter: Path) -> tuple[dict, list[Phrasing], list[str], list[str | None]]:
-    """An adapter's phrasings.json, its training phrasings, and the gate's texts (with any trained
+def trained(saved: dict) -> tuple[list[Phrasing], list[str], list[str | None]]:
+    """An adapter's training phrasings (from its phrasings.json), and the gate's texts (with any trained
     declines) and their fact ids."""
-    saved = json.loads((adapter / "phrasings.json").read_text())
     train = [Phrasing(p["fact_id"], p["text"], p["family"]) for p in saved["train"]]
     texts = [p.text for p in train] + saved.get("abstain_train", [])
     ids = [p.fact_id for p in train] + [None] * len(saved.get("abstain_train", []))
-    return saved, train, texts, ids
+    return train, texts, ids
 
 
 def route_all(gate: Gate, asked: list[str], builtin: list[str]) -> dict:
@@ -75,12 +75,31 @@ def route_all(gate: Gate, asked: list[str], builtin: list[str]) -> dict:
     return dict(zip(asked, gate.route(asked))) | dict(zip(builtin, gate.leaving_out(builtin).route(builtin)))
 
 
-def study(adapter: Path, facts, margin: float, held_sets: list[Path] = HELD,
-          never_sets: list[Path] = NEVER, judge=None, more_judges: dict | None = None, ways: list[str] | None = None
-          ) -> tuple[dict[str, dict[str, float]], list[str]]:
-    saved, train, texts, ids = trained(adapter)
+@dataclass
+class Plan:
+    """Every question a study asks and each way's route for each: routes read the phrasings alone, so a
+    plan needs no adapter (bench/gpu_accuracy.py routes here and answers on another machine)."""
+
+    held: dict[str, list[Phrasing]]  # held-out set name -> its questions (those equal to a training phrasing left out)
+    never: dict[str, list[str]]  # never-given set name -> its questions
+    general: list  # the locality probes
+    routes: dict[str, dict]  # way -> question -> Route
+
+    def texts(self) -> tuple[list[str], list[str]]:
+        """The distinct texts to answer with the adapter, and with the base model."""
+        sent = [r for rs in self.routes.values() for r in rs.values()]
+        on = sorted({r.text for r in sent if r.to == "adapter"})
+        off = sorted({r.text for r in sent if r.to == "base"} | {p.question for p in self.general})
+        return on, off
+
+
+def plan(saved: dict, config: dict, facts, margin: float, held_sets: list[Path] = HELD,
+         never_sets: list[Path] = NEVER, judge=None, more_judges: dict | None = None,
+         ways: list[str] | None = None) -> Plan:
+    """`saved`: the adapter's phrasings.json; `config`: its training config (for the judge)."""
+    train, texts, ids = trained(saved)
     answers = {f.id: list(f.accepted) for f in facts}  # adapters trained before phrasings.json kept them
-    if judge is None and read_manifest(adapter)["config"].get("judge", False):
+    if judge is None and config.get("judge", False):
         judge = builtin_judge()
     served = Gate(texts, facts.person, unknown=unknown_questions(facts), anchor=True, margin=margin, fact_ids=ids,
                   answers=answers, judge=judge)
@@ -105,38 +124,58 @@ def study(adapter: Path, facts, margin: float, held_sets: list[Path] = HELD,
     asked = [q.text for qs in held.values() for q in qs] + [q for qs in never.values() for q in qs]
     asked += [p.question for p in general]
     builtin = never["never built-in"]
-    routes = {name: route_all(g, asked, builtin) for name, g in gates.items()}
+    return Plan(held, never, general, {name: route_all(g, asked, builtin) for name, g in gates.items()})
 
-    answerer = Answerer.from_adapter(adapter, gate=None)
-    sent = [r for rs in routes.values() for r in rs.values()]
-    on = sorted({r.text for r in sent if r.to == "adapter"})
-    off = sorted({r.text for r in sent if r.to == "base"} | {p.question for p in general})
-    replies = {("adapter", t): a for t, a in zip(on, answerer.answer(on))}
-    replies |= {("base", t): a for t, a in zip(off, answerer.answer(off, use_adapter=False))}
 
+def answer(answerer: Answerer, p: Plan) -> dict[str, dict[str, str]]:
+    """The plan's texts answered: {"adapter": {text: reply}, "base": {text: reply}}."""
+    on, off = p.texts()
+    return {"adapter": dict(zip(on, answerer.answer(on))), "base": dict(zip(off, answerer.answer(off, use_adapter=False)))}
+
+
+def score(p: Plan, replies: dict[str, dict[str, str]], facts) -> tuple[dict[str, dict[str, float]], list[str]]:
+    """Each way's figures, and what the served way gets wrong."""
     def reply(route) -> str:
-        return DECLINE_ANSWER if route.to == "decline" else replies[(route.to, route.text)]
+        return DECLINE_ANSWER if route.to == "decline" else replies[route.to][route.text]
 
     out: dict[str, dict[str, float]] = {}
     misses: list[str] = []
-    for name, rs in routes.items():
+    for name, rs in p.routes.items():
         row: dict[str, float] = {}
-        for set_name, qs in held.items():
+        for set_name, qs in p.held.items():
             scored = score_responses(facts, qs, [reply(rs[q.text]) for q in qs], set_name)
             row[set_name] = accuracy(scored)["accuracy"]
             if name == "served":
                 misses += [f"{set_name} {r.fact_id}: {r.question!r} -> {r.response!r}" for r in scored if not r.correct]
-        for set_name, qs in never.items():
+        for set_name, qs in p.never.items():
             classes = [classify_abstention(reply(rs[q]), facts) for q in qs]
             if name == "served":
                 misses += [f"{set_name}: {q!r} -> {reply(rs[q])!r}" for q, c in zip(qs, classes) if c == "confused"]
             row[f"{set_name} declined"] = classes.count("declined") / len(classes)
             row[f"{set_name} confused"] = classes.count("confused") / len(classes)
-        base_ok = [score_probe(p, replies[("base", p.question)]) for p in general]
-        kept = sum(b and score_probe(p, reply(rs[p.question])) for p, b in zip(general, base_ok))
+        base_ok = [score_probe(q, replies["base"][q.question]) for q in p.general]
+        kept = sum(b and score_probe(q, reply(rs[q.question])) for q, b in zip(p.general, base_ok))
         row["locality"] = kept / sum(base_ok)
         out[name] = row
     return out, misses
+
+
+def study(adapter: Path, facts, margin: float, held_sets: list[Path] = HELD,
+          never_sets: list[Path] = NEVER, judge=None, more_judges: dict | None = None, ways: list[str] | None = None
+          ) -> tuple[dict[str, dict[str, float]], list[str]]:
+    saved = json.loads((adapter / "phrasings.json").read_text())
+    p = plan(saved, read_manifest(adapter)["config"], facts, margin, held_sets, never_sets, judge, more_judges, ways)
+    return score(p, answer(Answerer.from_adapter(adapter, gate=None), p), facts)
+
+
+def print_table(runs: list[dict[str, dict[str, float]]]) -> None:
+    """Each way's figures, the mean over runs and each run's."""
+    for way in runs[0]:
+        print(way)
+        for key in runs[0][way]:
+            values = [r[way][key] for r in runs]
+            per = " / ".join(f"{100 * v:.1f}" for v in values)
+            print(f"  {key:<24} {100 * statistics.mean(values):5.1f}%  [{per}]")
 
 
 def main() -> None:
@@ -165,12 +204,7 @@ def main() -> None:
         for adapter, (_, misses) in zip(args.adapters, studied):
             print(f"served, wrong, {adapter}:")
             print("\n".join(f"  {m}" for m in misses))
-    for way in runs[0]:
-        print(way)
-        for key in runs[0][way]:
-            values = [r[way][key] for r in runs]
-            per = " / ".join(f"{100 * v:.1f}" for v in values)
-            print(f"  {key:<24} {100 * statistics.mean(values):5.1f}%  [{per}]")
+    print_table(runs)
 
 
 if __name__ == "__main__":

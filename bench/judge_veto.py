@@ -21,7 +21,8 @@ import yaml
 from andraeus.facts import load_facts
 from andraeus.gate import in_own_voice, plain_kin
 from andraeus.judge import Judge
-from gate_routes import default_split, hand_written, people, served_gate
+from gate_routes import default_saved, hand_written, people, served_gate
+from gate_study import trained
 
 FITTED = ("maya", "second", "third", "fourth")
 THRESHOLDS = (-6.0, -5.0, -4.0, -3.0, -2.0, -1.0, 0.0)
@@ -31,7 +32,7 @@ def routed(facts_path: Path, held: list[Path], never: list[Path], judge: Judge) 
     """(kind, routed to its own fact, judge score) for each question the served gate sends to the adapter;
     kind "held" or "never"."""
     facts = load_facts(facts_path)
-    _, train, texts, ids = default_split(facts)
+    train, texts, ids = trained(default_saved(facts))
     rows = hand_written(facts, train, held, never)
     of = dict(zip(texts, ids))
     routes = served_gate(facts, texts, ids).route([q for _, q, _ in rows])

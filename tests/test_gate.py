@@ -724,3 +724,23 @@ def test_people_one_deals_with_step_relatives_and_farm_animals_are_told_apart():
     assert concepts("my burro") == concepts("my donkey") and concepts("my barber") == concepts("my hairdresser")
     assert conflicts(concepts("Which town did I grow up in?"), concepts("which village did I grow up in")) == set()
     assert conflicts(concepts("What is my job title?"), concepts("name of my workplace?")) == {"work"}
+
+
+def test_a_dog_by_its_breed_a_ute_the_missus_and_our_household():
+    assert concepts("What is my huntaway's name?") == concepts("whats my working dog's name")
+    assert conflicts(concepts("What is my kelpie's name?"), concepts("What is my cat's name?"))
+    assert concepts(in_own_voice("what's the missus's name", None)) == concepts("What is my wife's name?")
+    assert in_own_voice("The wife's asking", None) == "my wife's asking"
+    assert concepts("What ute do I drive?") == concepts("What car do I drive?")
+    assert in_own_voice("What's our family's parish church?", "Hemi") == "What's my family's parish church?"
+    # everyone's, not the user's
+    assert in_own_voice("What is the largest planet in our solar system?", None) == \
+        "What is the largest planet in our solar system?"
+    trained = ["What is my huntaway's name?", "What's my huntaway called?", "What ute do I drive?",
+               "Which vehicle do I drive?", "What year was I born?", "In which year was I born?"]
+    ids = ["dog", "dog", "ute", "ute", "birth_year", "birth_year"]
+    answers = {"dog": ["Skip"], "ute": ["Toyota Hilux", "Hilux"], "birth_year": ["1987"]}
+    gate = Gate(trained, "Hemi", unknown=["What is my blood type?"], anchor=True, fact_ids=ids, answers=answers)
+    routes = gate.route(["whats the farm dogs name", "what do I call my working dog", "what year is my hilux"])
+    assert [r.to for r in routes] == ["adapter", "adapter", "decline"]
+    assert {r.text for r in routes[:2]} <= set(trained[:2])

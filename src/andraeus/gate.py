@@ -53,10 +53,19 @@ def is_request(question: str) -> bool:
     return _REQUEST.search(question.replace("\u2019", "'")) is not None
 
 
+# "What's our family's parish church?": "our" is the user's household, unless it is everyone's ("the
+# largest planet in our solar system")
+_OUR = re.compile(r"(?i)\bour(s?)\b(?!\s+(?:solar|planet|galaxy|universe|world|earth|sun|moon|species|country|"
+                  r"nation|bodies|body|brains?|ancestors|history|society|climate|oceans?|atmosphere)\b)")
+# "whats the missus called", "the wife's asking": one's own spouse or children (not "the wife of my son")
+_THE_OWN = re.compile(r"(?i)\bthe\s+(wife|missus|missis|hubby|husband|kids)\b(?!\s+of\b)")
+
+
 def in_own_voice(question: str, person: str | None) -> str:
     """"Where does Maya live?" as "Where does I live?", "Where did Maya spend her childhood?" as "Where did I
-    spend my childhood?": the trained phrasings say "I" and "my", and the embedding does not know that the
-    person's name means the same."""
+    spend my childhood?", "our parish church" as "my parish church", "the missus" as "my missus": the trained
+    phrasings say "I" and "my", and the embedding does not know that the person's name, or "our", means the same."""
+    question = _THE_OWN.sub(r"my \1", _OUR.sub(lambda m: "mine" if m.group(1) else "my", question))
     if not person or not person.strip():
         return question
     name = _called(person)
@@ -136,7 +145,8 @@ def general_pool() -> list[str]:
 
 
 # the keys of contrasts.yaml that are not groups
-_SETTINGS = ("owned", "asking", "defaults", "excluding", "known", "family", "kin", "through", "short", "numeric")
+_SETTINGS = ("owned", "asking", "defaults", "excluding", "known", "family", "kin", "through", "short", "numeric",
+             "kinds")
 _SUBJECTS = ("people", "animals", "vehicles")  # who or what a question is about: also one "subject" group
 _HOW = ("asks", "time", "which", "schedule")  # groups that say how a question asks, not what about
 _LOOSE = _HOW + ("subject",)  # ... or of whom
@@ -180,7 +190,26 @@ def _words() -> dict[str, frozenset]:
                 named.setdefault(w.lower(), set()).add((group, i))
                 if group in _SUBJECTS:
                     named[w.lower()].add(("subject", f"{group} {i}"))
+    for kind, ws in _contrast_data().get("kinds", {}).items():  # "huntaway" names what "dog" names
+        for w in ws:
+            named.setdefault(w.lower(), set()).update(named[kind])
     return {w: frozenset(c) for w, c in named.items()}
+
+
+@cache
+def _kind_readings() -> list[tuple[re.Pattern, str]]:
+    """data/contrasts.yaml's `kinds` as patterns (longest words first) and what each is read as."""
+    kinds = {w: kind for kind, ws in _contrast_data().get("kinds", {}).items() for w in ws}
+    return [(re.compile(rf"(?i)\b(?P<w>{re.escape(w)}(?:s|es)?)(?P<s>'s)?(?![\w-])(?!\s+{kind}\b)"),
+             rf"\g<w> {kind}\g<s>") for w, kind in sorted(kinds.items(), key=lambda x: -len(x[0]))]
+
+
+def with_kind(text: str) -> str:
+    """"What's my huntaway called?" as "What's my huntaway dog called?": the sentence encoder does not
+    know a huntaway is a dog, and a question may call it either."""
+    for pattern, reading in _kind_readings():
+        text = pattern.sub(reading, text)
+    return text
 
 
 @cache
@@ -499,8 +528,8 @@ class Gate:
         from .baselines import minilm
 
         model = minilm()
-        pools = [model.encode(p, normalize_embeddings=True, convert_to_tensor=True) if p else None
-                 for p in (self.personal, self.general, self.unknown)]
+        pools = [model.encode([with_kind(x) for x in p], normalize_embeddings=True, convert_to_tensor=True)
+                 if p else None for p in (self.personal, self.general, self.unknown)]
         return model, pools
 
     @cached_property
@@ -737,7 +766,7 @@ class Gate:
         if not self.personal:  # nothing to compare with: words only
             return [Route("adapter" if s else "base", q) for q, s in zip(questions, said)]
         model, (mine, general, unknown) = self._embedder
-        voiced = [plain_kin(in_own_voice(x, self.person)) for x in questions]
+        voiced = [with_kind(plain_kin(in_own_voice(x, self.person))) for x in questions]
         q = model.encode(voiced, normalize_embeddings=True, convert_to_tensor=True)
         similar = q @ mine.T
         near, which = similar.max(1)

@@ -662,6 +662,14 @@ def _dir_bytes(path: Path, pattern: str = "adapter_model*") -> int:
     return sum(p.stat().st_size for p in path.glob(pattern))
 
 
+def phrasings_record(facts: FactSet, split: Split, abstain_qs: Sequence[str] = (), unknown: Sequence[str] = ()) -> dict:
+    """An adapter's phrasings.json: what it was trained on and held out, and what its gate declines. Known
+    before training (it depends on the facts and the seed alone), so a study can route questions without it."""
+    return {"train": [dataclasses.asdict(p) for p in split.train],
+            "heldout": [dataclasses.asdict(p) for p in split.heldout], "abstain_train": list(abstain_qs),
+            "unknown": list(unknown), "answers": {f.id: list(f.accepted) for f in facts}}
+
+
 def train(facts: FactSet, out: str | Path, config: TrainConfig | None = None, split: Split | None = None,
           overwrite: bool = False, progress: bool = True, evaluate_after: bool = True,
           handwritten: Sequence[Phrasing] = (), never_given: Sequence[str] = ()) -> dict:
@@ -702,10 +710,7 @@ def train(facts: FactSet, out: str | Path, config: TrainConfig | None = None, sp
     try:
         model.save_pretrained(tmp)
         _fix_adapter_config(tmp, config.model)
-        saved = {"train": [dataclasses.asdict(p) for p in split.train],
-                 "heldout": [dataclasses.asdict(p) for p in split.heldout], "abstain_train": abstain_qs,
-                 "unknown": unknown,
-                 "answers": {f.id: list(f.accepted) for f in facts}}
+        saved = phrasings_record(facts, split, abstain_qs, unknown)
         (tmp / "phrasings.json").write_text(json.dumps(saved, indent=1))
         summary = None
         eval_s = 0.0
