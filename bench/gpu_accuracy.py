@@ -40,7 +40,7 @@ def phrasings_sha(saved: dict) -> str:
     return hashlib.sha256(json.dumps([saved["train"], saved["heldout"]], sort_keys=True).encode()).hexdigest()
 
 
-def default_saved(facts, seed: int) -> dict:
+def planned_phrasings(facts, seed: int) -> dict:
     """The phrasings.json a default adapter of this seed will have."""
     config = TrainConfig(seed=seed)
     split = make_split(facts, config.variations, seed, config.heldout_per_fact)
@@ -54,7 +54,7 @@ def served_plan(name: str, seed: int):
 
     facts_path, held, never = people()[name]
     facts = load_facts(facts_path)
-    saved = default_saved(facts, seed)
+    saved = planned_phrasings(facts, seed)
     return facts, saved, plan(saved, dataclasses.asdict(TrainConfig(seed=seed)), facts, MARGIN, held, never,
                               ways=["served"])
 
