@@ -6,7 +6,8 @@ most 64 MiB), but the gate's routes read only the training phrasings, which the 
 before any training. So the study runs in three steps:
   plan   (here)     route every question gate_study asks, for each person and seed; write the texts to answer
   run    (the GPU)  train each adapter with the defaults, answer the planned texts, write replies and timings
-  score  (here)     route again, score the replies as gate_study does and print its table ("served" row)
+  score  (here)     route again (checking the phrasings are still the planned ones), score the replies as
+                    gate_study does and print its table ("served" row)
 
   .venv/bin/python bench/gpu_accuracy.py plan JOBS.json --people twentyfirst twentysecond --seeds 0,1,2
   python3 bench/gpu_accuracy.py run JOBS.json REPLIES.json [--budget-s 400] [--work DIR] [--model NAME]
@@ -114,12 +115,14 @@ def do_run(jobs_path: Path, replies_path: Path, budget_s: float, work: Path, mod
 def do_score(jobs_path: Path, replies_path: Path) -> None:
     from gate_study import print_table, score
 
+    planned = {(j["name"], j["seed"]): j["phrasings_sha256"] for j in json.loads(jobs_path.read_text())}
     runs: dict[str, list] = {}
     for r in json.loads(replies_path.read_text()):
-        if not r["phrasings_match"]:
-            print(f"{r['name']} seed {r['seed']}: trained on other phrasings than planned; left out")
+        facts, saved, p = served_plan(r["name"], r["seed"])
+        if not r["phrasings_match"] or phrasings_sha(saved) != planned[(r["name"], r["seed"])]:
+            # the routes replayed here would not be the ones the replies answer
+            print(f"{r['name']} seed {r['seed']}: phrasings trained, planned and replayed differ; left out")
             continue
-        facts, _, p = served_plan(r["name"], r["seed"])
         row, _ = score(p, r["replies"], facts)
         runs.setdefault(r["name"], []).append((r, row))
     for name, rs in runs.items():
