@@ -744,3 +744,15 @@ def test_a_dog_by_its_breed_a_ute_the_missus_and_our_household():
     routes = gate.route(["whats the farm dogs name", "what do I call my working dog", "what year is my hilux"])
     assert [r.to for r in routes] == ["adapter", "adapter", "decline"]
     assert {r.text for r in routes[:2]} <= set(trained[:2])
+
+
+def test_a_long_questions_situation_does_not_outweigh_what_it_names():
+    trained = ["I need to know which office I work for.", "Which office do I work for?",
+               "my surveyor registration number?", "Any idea what my surveyor registration number is?"]
+    ids = ["employer", "employer", "licence_number", "licence_number"]
+    answers = {"employer": ["Mbeya City Council land department"], "licence_number": ["LS-2207"]}
+    gate = Gate(trained, "Neema", unknown=["What is my blood type?"], anchor=True, fact_ids=ids, answers=answers)
+    question = "The bank loan form asks for the name of my employer, what should I write?"
+    assert gate.route([question])[0].text in trained[:2]
+    # a question that names nothing a fact names keeps its nearest phrasing
+    assert gate.route(["the form wants my number, what is it"])[0].text in trained[2:]

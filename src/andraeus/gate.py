@@ -150,6 +150,8 @@ _SETTINGS = ("owned", "asking", "defaults", "excluding", "known", "family", "kin
 _SUBJECTS = ("people", "animals", "vehicles")  # who or what a question is about: also one "subject" group
 _HOW = ("asks", "time", "which", "schedule")  # groups that say how a question asks, not what about
 _LOOSE = _HOW + ("subject",)  # ... or of whom
+# groups whose words say how a question asks, or that many facts name, rather than which fact it asks
+_PASSING = _LOOSE + ("attributes", "places", "life")
 # groups whose words a question often says in passing ("my landlord needs my employer's name", "my living room")
 _INCIDENTAL = _LOOSE + _SUBJECTS + ("attributes", "life")
 
@@ -450,6 +452,9 @@ class Route:
 # its nearest fact names ("my coworker is planning a party for my birthday and asked me the date")
 LEAN = 0.1
 NEAR_ENOUGH = 0.4  # cosine similarity a question with no "my" needs to a trained phrasing to count as personal
+# how much less near a trained phrasing may be than the nearest, to be preferred to it for naming what the
+# question names when the nearest names none of it ("the name of my employer" beside a registration number)
+AGREE = 0.1
 # how near a never-given question must be to one of a fact's trained phrasings, its words not ruling the fact out,
 # to be that fact asked in other words: "What is my favorite holiday destination?" beside "my favorite vacation spot?"
 SAME = 0.8
@@ -700,7 +705,7 @@ class Gate:
                 and not whose(j) and not self._mute(asked, j)
 
         if fits(first):
-            return first
+            return self._agreeing(question, asked, similar, near, fits, first)
         groups, owners = conflicts(self._given[first], asked), whose(first)
         if self._mute(asked, first):
             # the one passed to must say when, which year or how many, as the question asks, and of
@@ -714,6 +719,22 @@ class Gate:
                     and all(g in {h for h, _ in named & asked} for g in groups):
                 return j
         return None
+
+    def _agreeing(self, question: str, asked: frozenset, similar, near: float, fits: Callable, first: int) -> int:
+        """The nearest trained phrasing (`first`), unless its fact names none of the telling concepts the
+        question names (not how it asks, a name, a place or a time of life: "which town", "called") and one
+        within `AGREE` does and fits. A long question's situation sways the sentence embedding ("The bank
+        loan form asks for the name of my employer" is nearest "What is my surveyor registration number?");
+        what it names says which fact it asks."""
+        telling = {c for c in asked if c[0] not in _PASSING}
+        if not telling or telling & self._given[first]:
+            return first
+        for j in similar.argsort(descending=True).tolist()[1:]:
+            if similar[j] < near - AGREE:
+                break
+            if telling & self._given[j] and fits(j) and not self._names_answer(question, j):
+                return j
+        return first
 
     def _agrees(self, asked: frozenset, j: int) -> bool:
         """Does the question name something trained phrasing j's fact names ("for my birthday ... the date",
