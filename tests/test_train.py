@@ -431,6 +431,10 @@ def test_unknown_questions_ask_details_of_what_the_facts_name_but_never_the_fact
                     Fact("job", "What is my occupation?", "beekeeper")), person="Jožica")
     pool = unknown_questions(late)
     assert {"What is Franci's occupation?", "What is Matevž's occupation?"} <= set(pool)
+    # someone a "who" question names by name alone, whatever else the question says of them
+    boss = FactSet((Fact("manager", "Who is my manager at work?", "Bahodir Karimov", ("Bahodir",)),
+                    Fact("birthday", "When is my birthday?", "September 21")), person="Dilnoza")
+    assert {"When is Bahodir Karimov's birthday?", "When is Bahodir's birthday?"} <= set(unknown_questions(boss))
 
 
 def test_a_prompt_asked_twice_is_generated_once(tiny):

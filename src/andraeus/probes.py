@@ -175,13 +175,15 @@ _NOT_THINGS = {"year", "day", "date", "month", "time", "city", "country", "town"
 
 def _subjects(fact: Fact) -> list[str]:
     """Who or what a fact names: "my dog" and "Biscuit" for "What is my dog's name?" -> Biscuit, "my
-    best friend" for "Who is my best friend?", "my car" for "What car do I drive?"; none for facts
-    that name no one ("When is my birthday?")."""
+    best friend" for "Who is my best friend?", "Juma Kalinga" for "Who is my chainman on survey jobs?",
+    "my car" for "What car do I drive?"; none for facts that name no one ("When is my birthday?")."""
     p = parse(fact.question)
     m = re.fullmatch(r"(?i)(my .+?)'s name", p.topic or "")
+    names = [a for a in fact.accepted if is_name(a)]  # the name and what else it is called ("Franc", "Franci")
     if m or (p.wh == "who" and (p.topic or "").lower().startswith("my ")):
-        # the name and what else it is called ("Franc", "Franci"), not "hardware engineer"
-        return [m.group(1) if m else p.topic] + [a for a in fact.accepted if is_name(a)]
+        return [m.group(1) if m else p.topic] + names  # not "hardware engineer"
+    if re.match(r"(?i)\W*who\b", fact.question):
+        return names  # "Who is my manager at work?" -> "Bahodir Karimov": someone, by name alone
     thing = re.fullmatch(r"(?:what|which) ([a-z]+)", p.wh or "")
     return [f"my {thing.group(1)}"] if thing and thing.group(1) not in _NOT_THINGS else []
 
