@@ -500,3 +500,16 @@ def test_where_one_studied_is_not_what_one_majored_in():
     assert any("major" in p.text.lower() for p in training_phrasings(what, 20))
     team = Fact(id="team", question="Which football team do I support?", answer="Deportes La Serena")
     assert any(w in p.text.lower() for p in training_phrasings(team, 20) for w in ("root for", "cheer for"))
+
+
+def test_common_facts_asked_in_other_shapes_get_their_equivalents():
+    from andraeus.variations import _synonym_variants, equivalent_questions
+
+    assert "What car do I drive?" in equivalent_questions("What car do we drive?")
+    assert "When is my wedding anniversary?" in equivalent_questions("When did Krasimir and I get married?")
+    assert "Where did I get my degree?" in equivalent_questions("Where did I study chemistry?")
+    assert "Who is my boss?" in equivalent_questions("Who is the head of the lab I work in?")
+    assert "Who do I report to?" in equivalent_questions("Who is my manager at work?")
+    # "best" is "closest" only of a friend: "do I like closest" is no English
+    assert _synonym_variants("Which kind of rakia do I like best?") == ["Which kind of rakia do I like most?",
+                                                                       "Which kind of rakia do I like the most?"]

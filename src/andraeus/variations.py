@@ -57,7 +57,8 @@ _SYNONYMS = {
     "city": ["town"], "hometown": ["home town"], "color": ["colour", "shade"],
     "colour": ["color"], "food": ["dish", "meal"], "movie": ["film"], "film": ["movie"],
     "book": ["novel"], "band": ["group"], "university": ["college", "uni"], "pet": ["animal"],
-    "phone": ["cell"], "house": ["home"], "friend": ["pal", "buddy"], "best": ["closest"],
+    "phone": ["cell"], "house": ["home"], "friend": ["pal", "buddy"], "best mate": ["closest mate"],
+    "like best": ["like most", "like the most"],
     "live": ["reside"], "employer": ["company"], "support": ["root for", "cheer for"],
     # what one studied is one's major; where one studied is not
     "what did i study": ["What did I major in"], "what do i study": ["What do I major in"],
