@@ -756,3 +756,12 @@ def test_a_long_questions_situation_does_not_outweigh_what_it_names():
     assert gate.route([question])[0].text in trained[:2]
     # a question that names nothing a fact names keeps its nearest phrasing
     assert gate.route(["the form wants my number, what is it"])[0].text in trained[2:]
+
+
+def test_a_question_about_our_household_is_about_the_user():
+    trained = ["What car do we drive?", "What vehicle do we drive?", "When is my birthday?", "When's my birthday?"]
+    gate = Gate(trained, "Desislava", unknown=["What is our home wifi password?"], anchor=True,
+                fact_ids=["car", "car", "birthday", "birthday"], answers={"car": ["Dacia Duster"], "birthday": ["Nov 3"]})
+    # the base model would make a password up; nothing the facts give says it
+    assert gate.route(["what's our wifi password"])[0].to == "decline"
+    assert gate.route(["How many moons does our solar system's largest planet have?"])[0].to == "base"

@@ -783,7 +783,9 @@ class Gate:
         # ... and so is "What's the address of Kertész Zongoraműhely?": the user's own workshop, whatever
         # general question it is worded like; the base model would make up an answer
         own = [self._names_own(q) for q in questions]
-        said = [o or is_personal(q, self.person) or self._names_someone(q) for q, o in zip(questions, own)]
+        # "What colour is our Duster?", "the missus": the user's household says it is about the user too
+        said = [o or is_personal(in_own_voice(q, None), self.person) or self._names_someone(q)
+                for q, o in zip(questions, own)]
         if not self.personal:  # nothing to compare with: words only
             return [Route("adapter" if s else "base", q) for q, s in zip(questions, said)]
         model, (mine, general, unknown) = self._embedder
