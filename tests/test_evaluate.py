@@ -142,6 +142,8 @@ def test_reversal_probes_name_the_relation():
     assert probes["dog"].question == "Who or what is Biscuit to me?" and probes["dog"].answer == "dog"
     assert probes["sister"].answer == "sister"
     assert "city" not in probes  # "which city do I live in" names no one
+    called = reversal_questions(FactSet((Fact("cat", "What is my cat called?", "Mishi"),), person="Ana"))
+    assert [(p.question, p.answer) for p in called] == [("Who or what is Mishi to me?", "cat")]
 
 
 def test_general_questions_are_enough_and_answerable():

@@ -392,6 +392,19 @@ def test_abstain_examples_phrase_each_never_given_question_several_ways(tiny, sm
     assert all(tok.decode(e.answer_ids).startswith(DECLINE_ANSWER) for e in examples)
 
 
+def test_unknown_questions_ask_of_whatever_a_name_is_asked_of():
+    from andraeus.probes import unknown_questions
+
+    facts = FactSet((Fact("ram", "What did we name the ram we are fattening for Tabaski?", "Prince"),
+                     Fact("cat", "What is my cat called?", "Mishi"),
+                     Fact("dog", "What's the name of our Karakachan dog?", "Sharo"),
+                     Fact("birthday", "When is my birthday?", "May 2")), person="Fatou")
+    pool = unknown_questions(facts)
+    assert "When is Prince's birthday?" in pool and "How old is the ram we are fattening for Tabaski?" in pool
+    assert "How old is my cat?" in pool and "When is Mishi's birthday?" in pool
+    assert "How old is our Karakachan dog?" in pool and "How old is Sharo?" in pool
+
+
 def test_unknown_questions_ask_details_of_what_the_facts_name_but_never_the_facts(small_facts):
     from andraeus.probes import abstain_questions, unknown_questions
 

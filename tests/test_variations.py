@@ -19,6 +19,7 @@ from andraeus.variations import (
     check_leaks,
     find_leaks,
     make_split,
+    named_thing,
     parse,
     split_from_dict,
     split_to_dict,
@@ -28,6 +29,10 @@ from andraeus.variations import (
 
 LONG_QUESTION = (
     "What is the name of the small village in the north of Scotland where my grandmother "
+    "was born and raised before she moved to Glasgow?"
+)
+LONG_YES_NO = (  # a shape the parser does not split
+    "Did I ever visit the small village in the north of Scotland where my grandmother "
     "was born and raised before she moved to Glasgow?"
 )
 
@@ -153,6 +158,25 @@ def test_n_at_the_bounds_is_allowed(n):
         ("What does my brother teach?", "what my brother teaches", None),
         ("What is my preferred food?", "what my preferred food is", "my preferred food"),
         ("Where is my car parked?", "where my car is parked", None),
+        # shapes beyond "my ..." and a pronoun: "the ...", a name, "X and I", a long wh-phrase, a preposition
+        ("What is the name of my shop?", "what the name of my shop is", "the name of my shop"),
+        ("Who is the head of the lab I work in?", "who the head of the lab I work in is", "the head of the lab I work in"),
+        ("Who is the other midwife I share shifts with?", "who the other midwife I share shifts with is",
+         "the other midwife I share shifts with"),
+        ("When is Efua's birthday?", "when Efua's birthday is", None),
+        ("When did Krasimir and I get married?", "when Krasimir and I got married", None),
+        ("What kind of medicine am I allergic to?", "what kind of medicine I am allergic to", None),
+        ("How many decares of roses does our family pick every May?",
+         "how many decares of roses our family picks every May", None),
+        ("On what date did I retire from teaching?", "on what date I retired from teaching", None),
+        ("In which city is my workshop?", "in which city my workshop is", None),
+        ("What year did I become a registered surveyor?", "what year I became a registered surveyor", None),
+        # the wh-word is the subject: embedded as asked
+        ("Who taught me to tune pianos?", "who taught me to tune pianos", None),
+        ("How many apprentices work in my shop?", "how many apprentices work in my shop", None),
+        ("Which of my ears has poor hearing?", "which of my ears has poor hearing", None),
+        (LONG_QUESTION, "what the name of the small village in the north of Scotland where my grandmother was "
+         "born and raised before she moved to Glasgow is", LONG_QUESTION[8:-1]),
     ],
 )
 def test_parse_gives_the_embedded_clause(question, embedded, topic):
@@ -165,7 +189,7 @@ def test_parse_gives_the_embedded_clause(question, embedded, topic):
 @pytest.mark.parametrize(
     "question",
     ["Birthday?", "Dog", "¿Cómo se llama mi perro?", "Tell me my blood type", "Did I ever break a bone?",
-     "Am I allergic to anything?", LONG_QUESTION],
+     "Am I allergic to anything?", LONG_YES_NO],
 )
 def test_parse_keeps_only_the_text_of_shapes_it_does_not_know(question):
     p = parse(question)
@@ -187,6 +211,28 @@ def test_parse_keeps_only_the_text_of_shapes_it_does_not_know(question):
 )
 def test_third_person(question, name, expected):
     assert third_person(question, name) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "thing"),
+    [
+        ("What is my dog's name?", "my dog"),
+        ("What's the name of our Karakachan dog?", "our Karakachan dog"),
+        ("What is the name of the ferry I captain?", "the ferry I captain"),
+        ("What is my cat called?", "my cat"),
+        ("What did we name the ram we are fattening for Tabaski?", "the ram we are fattening for Tabaski"),
+        ("When is my birthday?", None),
+        ("What did I study at university?", None),
+    ],
+)
+def test_named_thing_is_what_a_name_is_asked_of(question, thing):
+    assert named_thing(parse(question)) == thing
+
+
+def test_a_name_is_asked_in_other_shapes_in_training():
+    texts_ = {p.text for p in training_phrasings(fact("What's the name of our Karakachan dog?"), n=MAX_PHRASINGS)}
+    assert {"What is our Karakachan dog called?", "What is our Karakachan dog's name?"} <= texts_
+    assert any("what I named our Karakachan dog" in t for t in texts_)  # templated around the other shape too
 
 
 def test_third_person_question_parses_with_the_name_as_subject():
@@ -262,7 +308,7 @@ def test_make_split_for_30_facts_by_30_phrasings():
         "Where was I born?", "What is my wife's name?", "What sport do I play?", "What team do I support?",
         "What language do I speak at home?", "Am I allergic to anything?", "What instrument do I play?",
         "What is my favourite food?", "What is my favourite movie?", "¿Cómo se llama mi perro?",
-        "Where did I meet my wife?", "What is my son's name?", LONG_QUESTION,
+        "Where did I meet my wife?", "What is my son's name?", LONG_YES_NO,
     ]
     facts = FactSet(tuple(Fact(f"fact-{i}", q, "x") for i, q in enumerate(questions, 1)), person="Maya")
     split = make_split(facts, n=30, seed=0)

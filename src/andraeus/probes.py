@@ -14,7 +14,7 @@ import yaml
 from .facts import Fact, FactSet, normalise_question
 from .gate import concepts, is_name
 from .scoring import is_correct, normalise
-from .variations import find_leaks, parse
+from .variations import find_leaks, named_thing, parse
 
 DECLINE = re.compile(
     r"\b(i don ?t know|i do not know|not sure|haven ?t told|have not told|never told|didn ?t tell|did not tell|"
@@ -131,9 +131,9 @@ def reversal_questions(facts: FactSet) -> list[Probe]:
     """"Who is Biscuit?" for facts that name someone or something: the reply should say what."""
     out = []
     for fact in facts:
-        topic = parse(fact.question).topic or ""
-        m = re.fullmatch(r"(?i)my (.+?)(?:'s name)?", topic)
-        if not m or not topic:
+        p = parse(fact.question)
+        m = re.fullmatch(r"(?i)my (.+?)(?:'s name)?", named_thing(p) or p.topic or "")
+        if not m:
             continue
         relation = m.group(1)
         head = relation.split()[-1]  # "best friend" -> "friend": what the reply must name
@@ -178,10 +178,10 @@ def _subjects(fact: Fact) -> list[str]:
     best friend" for "Who is my best friend?", "Juma Kalinga" for "Who is my chainman on survey jobs?",
     "my car" for "What car do I drive?"; none for facts that name no one ("When is my birthday?")."""
     p = parse(fact.question)
-    m = re.fullmatch(r"(?i)(my .+?)'s name", p.topic or "")
+    thing = named_thing(p)
     names = [a for a in fact.accepted if is_name(a)]  # the name and what else it is called ("Franc", "Franci")
-    if m or (p.wh == "who" and (p.topic or "").lower().startswith("my ")):
-        return [m.group(1) if m else p.topic] + names  # not "hardware engineer"
+    if thing or (p.wh == "who" and (p.topic or "").lower().startswith("my ")):
+        return [thing or p.topic] + names  # not "hardware engineer"
     if re.match(r"(?i)\W*who\b", fact.question):
         return names  # "Who is my manager at work?" -> "Bahodir Karimov": someone, by name alone
     thing = re.fullmatch(r"(?:what|which) ([a-z]+)", p.wh or "")

@@ -44,7 +44,7 @@ _IRREGULAR_PAST = {
     "run": "ran", "ride": "rode", "write": "wrote", "read": "read", "sell": "sold", "say": "said",
     "come": "came", "see": "saw", "speak": "spoke", "eat": "ate", "drink": "drank", "sing": "sang",
     "fly": "flew", "break": "broke", "wear": "wore", "put": "put", "set": "set", "be": "was",
-    "do": "did", "think": "thought", "bring": "brought", "learn": "learned", "swim": "swam",
+    "do": "did", "think": "thought", "become": "became", "bring": "brought", "learn": "learned", "swim": "swam",
 }
 # Word and phrase synonyms, swapped into the question for every training family (both directions listed).
 _SYNONYMS = {
@@ -113,7 +113,8 @@ def _split_wh(words: list[str]) -> tuple[str, list[str]] | None:
     for wh in _WH:
         n = len(wh.split())
         if low[:n] == wh.split():
-            for j in range(n, min(len(words), n + 3)):  # "what year", "which high school"
+            # "what year", "which high school", "what kind of medicine", "how many decares of roses"
+            for j in range(n, min(len(words), n + 5)):
                 if low[j] in _BE | _DO | _MODAL:
                     return " ".join(words[:j]), words[j:]
             return None
@@ -125,22 +126,31 @@ _VERBS = {
     "love", "prefer", "eat", "drink", "use", "attend", "grow", "meet", "get", "buy", "name", "adopt",
     "marry", "come", "teach", "do", "make", "celebrate", "support", "root", "watch", "listen", "read",
     "cook", "wear", "keep", "take", "need", "hate", "collect", "volunteer", "run", "sing", "write",
+    "pick", "fatten", "share", "visit", "raise", "earn", "join", "retire", "graduate", "belong", "pray",
+    "breed", "save", "spend", "sew", "knit", "feed", "fix", "repair", "mend", "sell", "bake", "pay",
 }
+_LEADING = {"on", "in", "at", "for", "from", "to", "with", "since", "by", "during"}
 _BE_STOP = {"born", "from", "located", "called", "named", "allergic", "at", "in", "to", "for", "on",
             "based", "married", "due", "going", "getting", "doing", "like"}
 
 
 def _subject_len(rest: list[str], aux: str, names: Sequence[str] = ()) -> int:
-    """How many words form the subject: a pronoun, a name, or 'my ...' up to the verb; 0 if unsure."""
+    """How many words form the subject: a pronoun, a name, or 'my ...', 'the ...', 'Efua's ...',
+    'Krasimir and I' up to the verb; 0 if unsure."""
     if not rest:
         return 0
     first = rest[0].lower()
     if first in _PRONOUNS or (rest[0] in names and aux not in _BE):
         return 1
-    if first not in ("my", "our") and not any(rest[0] in (n, f"{n}'s", f"{n}'") for n in names):
+    named = rest[0] in names or (rest[0][:1].isupper() and first not in _PRONOUNS)  # "Efua's", "Krasimir"
+    if first not in ("my", "our", "the") and not named and not any(rest[0] in (f"{n}'s", f"{n}'") for n in names):
         return 0
+    if aux in _BE and first == "the":
+        return len(rest)  # "the name of my shop", "the head of the lab I work in": all of it
     for n in range(1, len(rest)):
         word = rest[n].lower()
+        if aux in _BE and word in _PRONOUNS:
+            return len(rest)  # a clause of its own ("my colleague I share shifts with"): all of it
         # the word right after "my" is part of what is mine ("my preferred food", "my married name")
         if aux in _BE and n > 1 and (word in _BE_STOP or word.endswith("ed")):
             return n
@@ -177,14 +187,17 @@ def parse(question: str, names: Sequence[str] = ()) -> Parsed:
     `names` are words that may stand as the subject (the person's name, for third person)."""
     q = _tidy(question)
     words = q.rstrip("?").split()
-    split = _split_wh(words) if words else None
+    # "On what date did I ...?", "In which city is my ...?": the preposition leads the clause
+    lead = words[:1] if len(words) > 2 and words[0].lower() in _LEADING and words[1].lower() in _WH else []
+    split = _split_wh(words[len(lead):]) if words else None
     if not split:
-        return Parsed(q, None, None)
+        return _as_asked(q)
     wh, (aux, *rest) = split
     wh_l, aux_l = wh[0].lower() + wh[1:], aux.lower()
     n = _subject_len(rest, aux_l, names)
     if n == 0:
-        return Parsed(q, None, None)
+        return _as_asked(q)
+    wh_l = " ".join([w.lower() for w in lead] + [wh_l])
     subject, tail = " ".join(rest[:n]), rest[n:]
     if aux_l in _BE:
         embedded = " ".join([wh_l, subject, aux_l, *tail])
@@ -197,9 +210,22 @@ def parse(question: str, names: Sequence[str] = ()) -> Parsed:
         embedded = " ".join([wh_l, subject, verb, *tail[1:]])
     else:
         embedded = " ".join([wh_l, subject, aux_l, *tail])
-    noun_topic = aux_l in _BE and not tail and subject.lower().startswith("my ")
+    noun_topic = aux_l in _BE and not tail and subject.lower().split()[0] in ("my", "the")
     topic = subject if noun_topic and wh_l in ("what", "who", "when") else None
     return Parsed(q, embedded, topic, wh_l)
+
+
+def _as_asked(q: str) -> Parsed:
+    """A wh-question whose wh-word is its subject ("Who taught me to tune pianos?", "Which of my ears
+    has poor hearing?") embeds as asked: "who taught me to tune pianos"; other shapes keep only the text."""
+    words = q.rstrip("?").split()
+    low = [w.lower() for w in words]
+    if len(words) < 3 or low[0] not in ("who", "what", "which", "how") or (low[0] == "how" and low[1] != "many"):
+        return Parsed(q, None, None)
+    aux = next((w for w in low[1:6] if w in _BE | _DO | _MODAL), None)
+    if aux in _DO:
+        return Parsed(q, None, None)  # "... does our family pick ...": a subject it could not find
+    return Parsed(q, _lower_first(" ".join(words)), None, "how many" if low[0] == "how" else low[0])
 
 
 # --- person transforms ---------------------------------------------------------------
@@ -276,20 +302,35 @@ def equivalent_questions(question: str, answer: str | None = None) -> list[str]:
 
 def _rewordings(question: str, answer: str | None = None) -> list[str]:
     """The question with other key words: synonyms swapped in, then whole equivalent questions."""
-    return _synonym_variants(question) + equivalent_questions(question, answer)
+    return _synonym_variants(question) + equivalent_questions(question, answer) + _name_questions(parse(question))
+
+
+_NAMED = [r"(?i)((?:my|our) .+?)'s name", r"(?i)the name of ((?:my|our|the) .+)"]  # of a topic
+_NAMED_ASKED = [r"(?i)what did (?:i|we) name ((?:my|our|the) .+)\?", r"(?i)what is ((?:my|our|the) .+) called\?"]
+
+
+def named_thing(p: Parsed) -> str | None:
+    """What a name is asked of: "my dog" of "What is my dog's name?", "our dog" of "What is the name
+    of our dog?", "the ram we are fattening" of "What did we name the ram we are fattening?"."""
+    m = next((m for r in _NAMED if (m := re.fullmatch(r, p.topic or ""))), None)
+    m = m or next((m for r in _NAMED_ASKED if (m := re.fullmatch(r, p.question))), None)
+    return m.group(1) if m else None
+
+
+def _name_questions(p: Parsed) -> list[str]:
+    """A name asked otherwise: "What is our dog called?" of "What is the name of our dog?"."""
+    thing = named_thing(p)
+    if not thing:
+        return []
+    out = [f"What is {thing} called?", f"What did I name {thing}?", f"What do I call {thing}?",
+           f"How is {thing} named?", f"What is the name of {thing}?"]
+    own = re.match(r"(?i)(my|our) ", thing) and not re.search(r"(?i)\b(i|we|he|she|they)\b", thing)
+    return out + ([f"What is {thing}'s name?"] if own else [])  # not "the ferry I captain's name"
 
 
 def _restructures(p: Parsed) -> list[str]:
-    """Rewrites that change the sentence, not just a word: "my dog's name" -> "my dog called"."""
-    out = []
-    m = re.fullmatch(r"(?i)my (.+?)'s name", p.topic or "")
-    if m:
-        thing = m.group(1)
-        out += [f"What is my {thing} called?", f"What did I name my {thing}?",
-                f"What do I call my {thing}?", f"How is my {thing} named?"]
-    if p.topic:
-        out += [f"What's the deal with {p.topic}?", f"Any idea what {p.topic} is?"]
-    return out
+    """Rewrites that change the sentence, not just a word: "What's the deal with my dog's name?"."""
+    return [f"What's the deal with {p.topic}?", f"Any idea what {p.topic} is?"] if p.topic else []
 
 
 def _lower_first(text: str) -> str:
@@ -337,7 +378,7 @@ def family_candidates(p: Parsed, family: str, person: str | None = None, answer:
         out = [f"Tell me {core}.", f"Remind me {core}.", f"I need to know {core}."]
         return out + ([f"Tell me {what_topic}.", f"Say {what_topic}.", f"Give me {what_topic}."] if what_topic else [])
     if family == "indirect":
-        return _restructures(p) + _rewordings(q, answer) + _synonym_variants(f"Remind me {core}.")
+        return _name_questions(p) + _restructures(p) + _rewordings(q, answer) + _synonym_variants(f"Remind me {core}.")
     if family == "conversational":
         return [f"I was chatting with a friend and blanked on {core}.",
                 f"Before I forget, {_lower_first(q)}",
