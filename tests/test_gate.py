@@ -78,6 +78,12 @@ def test_a_fact_conflicts_with_a_question_when_they_name_different_concepts_of_o
     assert conflicts(sister, concepts("My mom asked what my sister's name is")) == set()  # names the sister too
     assert conflicts(sister, concepts("What's my sister called?")) == set()
     assert conflicts(concepts("What is my favorite food?"), concepts("What's my favorite drink?")) == {"consumables"}
+    assert conflicts(concepts("Who is my husband?"), concepts("Who is my ex-husband?")) == set()  # ... until the
+    assert ("time", 1) in concepts("Who is my ex-husband?")  # default "now" is added: a former husband
+    opens = concepts("What time do I usually open the shop?")
+    assert conflicts(opens, concepts("What time do I close the shop?")) == {"hours"}
+    assert conflicts(opens, concepts("When do I unlock the shop?")) == {"asks"}  # "when" is no time, unless
+    assert not concepts("Who is my close friend?") & concepts("close the shop")  # a fact says it (equivalents)
 
 
 def test_gate_declines_what_the_contrast_words_rule_out():
@@ -630,6 +636,7 @@ def test_a_question_about_someone_as_its_subject_asks_of_them():
     assert theirs("Which village was my husband born in?") == [(concepts("my husband"), concepts("born in?"))]
     assert theirs("Is my partner cooking my favorite meal?") == []  # doing something, not asked about
     assert theirs("When is my partner and I's anniversary?") == []  # the user among others
+    assert theirs("How big is my flock of laying hens?") == []  # the hens, in a flock: not the flock's
     trained = ["Where was I born?", "In which town was I born?", "What is my husband's name?"]
     gate = Gate(trained, "Rosa", unknown=["What is my blood type?"], anchor=True, fact_ids=["born", "born", "husband"])
     assert [r.to for r in gate.route(["Which village was my husband born in?", "Which village was I born in?"])] == \

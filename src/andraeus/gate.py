@@ -237,6 +237,7 @@ def concepts(text: str) -> frozenset[tuple[str, int]]:
     """The contrast concepts a text names, as (group, index): "my mom's name" names a person and a name."""
     text = text.replace("\u2019", "'")
     text = re.sub(r"(?<!\w)(['\"])([^'\"]*)\1(?!\w)", r"\2", text)  # "said 'I do'": quotes are not words
+    text = re.sub(r"(?i)\b(ex)-(?=[a-z])", r"\1 ", text)  # "my ex-husband": a husband, and a former one
     found: set[tuple[str, int]] = set()
     for pattern, named in _lexicon():
         # a word matched is gone ("best friend" is not also "friend"), the words around it are not
@@ -405,9 +406,10 @@ def _possessive(names: frozenset[str]) -> re.Pattern:
 def _subject(names: frozenset[str]) -> re.Pattern:
     """Someone the question asks something of, as its subject: "Which village was my husband born in?",
     "Where does Tomasz work?" (up to three words after), not "my partner and I", nor someone doing
-    something ("is my partner cooking ...") or asking."""
+    something ("is my partner cooking ...") or asking, nor a flock or a pair "of" something."""
     return re.compile(rf"\b(?:is|was|were|are|does|did|do|has|had|will)\s+(?:(?:my|our)\s+(?:[a-z]+\s+)?)?"
                       rf"(?P<who>{_others(names)})(?!\s+and\s+(?:i|me)\b)(?!\s+(?:{_asking()})\b)(?!\s+[a-z]+ing\b)"
+                      rf"(?!\s+of\b)"  # "my flock of laying hens" is the hens
                       rf"\s+(?P<what>(?:[\w-]+\s*){{1,3}})", re.IGNORECASE)
 
 

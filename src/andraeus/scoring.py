@@ -47,7 +47,7 @@ _THOUSANDS_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _DIGIT_ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)")
 
 
-def _strip_accents(text: str) -> str:
+def strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -81,7 +81,7 @@ def normalise(text: str) -> str:
     >>> normalise("Zoë's twenty-first, 1,000 times!")
     'zoe s 21 1000 times'
     """
-    text = _strip_accents(text).casefold()
+    text = strip_accents(text).casefold()
     text = _THOUSANDS_COMMA.sub("", text)  # "1,000" and "1000" are the same number
     return " ".join(_number_tokens(_TOKEN.findall(text)))
 
@@ -141,7 +141,7 @@ def _numeric_date(first: int, second: int, year: int | None) -> Date | None:
 def extract_dates(text: str) -> list[Date]:
     """Every date written in text, in any supported format, in no particular order."""
     dates: list[Date | None] = []
-    raw = _strip_accents(text).casefold()
+    raw = strip_accents(text).casefold()
     for year, _sep, month, day in _ISO.findall(raw):
         dates.append(_valid(int(month), int(day), int(year)))
     for first, sep, second, year in _NUMERIC.findall(raw):

@@ -24,6 +24,7 @@ import yaml
 
 from .facts import Fact, FactSet, normalise_question
 from .gate import concepts
+from .scoring import strip_accents
 
 TRAIN_FAMILIES = ("formal", "casual", "terse", "polite", "command", "indirect", "typo")
 HELDOUT_FAMILIES = ("third_person", "conversational")
@@ -289,7 +290,7 @@ def equivalent_questions(question: str, answer: str | None = None) -> list[str]:
     table of common personal facts in data/equivalents.yaml; empty for questions it does not know.
     A question that names the kind of answer ("What {kind} am I allergic to?") is asked only when
     `answer` is of that kind (penicillin: "What medicine am I allergic to?")."""
-    key = normalise_question(question)
+    key = strip_accents(normalise_question(question))  # "when did julián and i ..." is matched as "julian"
     out = []
     for pattern, asks, kinds in _equivalents_table():
         m = pattern.fullmatch(key)
