@@ -772,3 +772,13 @@ def test_a_question_about_our_household_is_about_the_user():
     # the base model would make a password up; nothing the facts give says it
     assert gate.route(["what's our wifi password"])[0].to == "decline"
     assert gate.route(["How many moons does our solar system's largest planet have?"])[0].to == "base"
+
+
+def test_a_former_partner_is_not_the_partner_nor_a_flock_its_animals():
+    trained = ["Who is my husband?", "What is my husband's name?", "How many hens do we have in the backyard?",
+               "What time do I usually open the shop?", "When do I usually open the shop?"]
+    ids = ["husband", "husband", "hens", "open", "open"]
+    gate = Gate(trained, "Ana", unknown=["What is my blood type?"], anchor=True, fact_ids=ids)
+    routes = gate.route(["Who is my ex-husband?", "How big is our flock of laying hens, how many birds?",
+                         "What time do I close the shop?"])
+    assert [r.to for r in routes] == ["decline", "adapter", "decline"]
