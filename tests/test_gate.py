@@ -782,3 +782,15 @@ def test_a_former_partner_is_not_the_partner_nor_a_flock_its_animals():
     routes = gate.route(["Who is my ex-husband?", "How big is our flock of laying hens, how many birds?",
                          "What time do I close the shop?"])
     assert [r.to for r in routes] == ["decline", "adapter", "decline"]
+
+
+def test_a_day_off_is_not_a_workday_and_an_answer_named_asks_something_else():
+    trained = ["When did Josefa and I get married?", "What time do I usually get up on workdays?",
+               "Which day do I go to the market?", "Who am I married to?"]
+    ids = ["wedding", "wake", "market", "husband"]
+    answers = {"wedding": ["April 11, 2009"], "wake": ["5:15 am"], "market": ["Saturday"], "husband": ["Josefa"]}
+    gate = Gate(trained, "Ana", unknown=["What is my blood type?"], anchor=True, fact_ids=ids, answers=answers)
+    asked = ["What time do I get up on weekends?",  # not a workday
+             "Which market do I go to on Saturdays?",  # names the answer: asks something else of it
+             "What time do I get up on workdays?"]
+    assert [r.to for r in gate.route(asked)] == ["decline", "decline", "adapter"]

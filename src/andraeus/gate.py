@@ -148,7 +148,7 @@ def general_pool() -> list[str]:
 _SETTINGS = ("owned", "asking", "defaults", "excluding", "known", "family", "kin", "through", "short", "numeric",
              "kinds")
 _SUBJECTS = ("people", "animals", "vehicles")  # who or what a question is about: also one "subject" group
-_HOW = ("asks", "time", "which", "schedule")  # groups that say how a question asks, not what about
+_HOW = ("asks", "time", "which", "schedule", "days")  # groups that say how a question asks, not what about
 _LOOSE = _HOW + ("subject",)  # ... or of whom
 # groups whose words say how a question asks, or that many facts name, rather than which fact it asks
 _PASSING = _LOOSE + ("attributes", "places", "life")
@@ -680,7 +680,7 @@ class Gate:
         vehicle of another fact ("What color is my Outback?" near "What is my favorite color?")?"""
         said = f" {normalise(question)} "
         fact = self.fact_ids[j]
-        if any(a in said for a in self.answers.get(fact, ())):
+        if any(a in said or f"{a[:-1]}s " in said for a in self.answers.get(fact, ())):  # "on Saturdays"
             return True
         return any(f != fact and any(w in said for w in words) for f, words in self._possessions.items())
 
