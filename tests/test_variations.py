@@ -17,10 +17,12 @@ from andraeus.variations import (
     Phrasing,
     Split,
     check_leaks,
+    family_candidates,
     find_leaks,
     make_split,
     named_thing,
     parse,
+    relation_questions,
     split_from_dict,
     split_to_dict,
     third_person,
@@ -31,8 +33,8 @@ LONG_QUESTION = (
     "What is the name of the small village in the north of Scotland where my grandmother "
     "was born and raised before she moved to Glasgow?"
 )
-LONG_YES_NO = (  # a shape the parser does not split
-    "Did I ever visit the small village in the north of Scotland where my grandmother "
+LONG_YES_NO = (  # a shape the parser does not split: yes/no with a subject other than a pronoun
+    "Does my grandmother still visit the small village in the north of Scotland where she "
     "was born and raised before she moved to Glasgow?"
 )
 
@@ -171,6 +173,13 @@ def test_n_at_the_bounds_is_allowed(n):
         ("On what date did I retire from teaching?", "on what date I retired from teaching", None),
         ("In which city is my workshop?", "in which city my workshop is", None),
         ("What year did I become a registered surveyor?", "what year I became a registered surveyor", None),
+        # yes/no and either/or with a pronoun or "there" as subject: after "whether"
+        ("Do I sing soprano or alto?", "whether I sing soprano or alto", None),
+        ("Did I ever break a bone?", "whether I ever broke a bone", None),
+        ("Am I allergic to anything?", "whether I am allergic to anything", None),
+        ("Is there anything I'm allergic to?", "whether there is anything I'm allergic to", None),
+        ("Have we been to Riga?", "whether we have been to Riga", None),
+        ("What do I usually eat for breakfast?", "what I usually eat for breakfast", None),
         # the wh-word is the subject: embedded as asked
         ("Who taught me to tune pianos?", "who taught me to tune pianos", None),
         ("How many apprentices work in my shop?", "how many apprentices work in my shop", None),
@@ -188,8 +197,8 @@ def test_parse_gives_the_embedded_clause(question, embedded, topic):
 
 @pytest.mark.parametrize(
     "question",
-    ["Birthday?", "Dog", "¿Cómo se llama mi perro?", "Tell me my blood type", "Did I ever break a bone?",
-     "Am I allergic to anything?", LONG_YES_NO],
+    ["Birthday?", "Dog", "¿Cómo se llama mi perro?", "Tell me my blood type", "Does my dog bark?",
+     "Was my grandmother a nurse?", LONG_YES_NO],
 )
 def test_parse_keeps_only_the_text_of_shapes_it_does_not_know(question):
     p = parse(question)
@@ -233,6 +242,41 @@ def test_a_name_is_asked_in_other_shapes_in_training():
     texts_ = {p.text for p in training_phrasings(fact("What's the name of our Karakachan dog?"), n=MAX_PHRASINGS)}
     assert {"What is our Karakachan dog called?", "What is our Karakachan dog's name?"} <= texts_
     assert any("what I named our Karakachan dog" in t for t in texts_)  # templated around the other shape too
+
+
+def test_a_name_is_offered_once_among_the_indirect_candidates():
+    # _rewordings already holds the name questions: listed twice they weighed double in the shuffle
+    cands = family_candidates(parse("What is my dog's name?"), "indirect")
+    assert cands.count("What is my dog called?") == 1
+
+
+@pytest.mark.parametrize(
+    ("answer", "asked"),
+    [
+        ("my mother, Dzintra", ["Who is my mother?", "What is my mother's name?"]),
+        ("my best friend Aiga", ["Who is my best friend?", "What is my best friend's name?"]),
+        ("my mother-in-law Rasa", ["Who is my mother-in-law?", "What is my mother-in-law's name?"]),
+        ("my wife", []),  # no name: nothing to ask by relation
+        ("my old Volvo V70", []),  # names no one
+        ("Dzintra", []),
+    ],
+)
+def test_relation_questions_ask_who_an_answer_names(answer, asked):
+    assert relation_questions(answer) == asked
+
+
+def test_a_fact_answered_by_relation_is_trained_by_the_relation_too():
+    sunday = Fact("sunday", "Who do I call every Sunday evening?", "my mother, Dzintra")
+    texts_ = {p.text for p in training_phrasings(sunday, n=MAX_PHRASINGS)}
+    assert {"Who is my mother?", "What is my mother's name?"} <= texts_
+
+
+def test_a_yes_no_question_is_templated_in_every_family():
+    texts_ = texts(training_phrasings(fact("Do I sing soprano or alto?"), n=40))
+    assert "Could you remind me whether I sing soprano or alto?" in texts_ or any(
+        "whether I sing soprano or alto" in t for t in texts_)
+    assert parse(third_person("Do I sing soprano or alto?", "Ilze"), names=["Ilze"]).embedded == (
+        "whether Ilze sings soprano or alto")
 
 
 def test_third_person_question_parses_with_the_name_as_subject():

@@ -130,6 +130,7 @@ _VERBS = {
     "pick", "fatten", "share", "visit", "raise", "earn", "join", "retire", "graduate", "belong", "pray",
     "breed", "save", "spend", "sew", "knit", "feed", "fix", "repair", "mend", "sell", "bake", "pay",
 }
+_ADVERBS = {"ever", "still", "usually", "always", "often", "really", "actually", "also", "even", "normally"}
 _LEADING = {"on", "in", "at", "for", "from", "to", "with", "since", "by", "during"}
 _BE_STOP = {"born", "from", "located", "called", "named", "allergic", "at", "in", "to", "for", "on",
             "based", "married", "due", "going", "getting", "doing", "like"}
@@ -192,7 +193,7 @@ def parse(question: str, names: Sequence[str] = ()) -> Parsed:
     lead = words[:1] if len(words) > 2 and words[0].lower() in _LEADING and words[1].lower() in _WH else []
     split = _split_wh(words[len(lead):]) if words else None
     if not split:
-        return _as_asked(q)
+        return _yes_no(q, names) or _as_asked(q)
     wh, (aux, *rest) = split
     wh_l, aux_l = wh[0].lower() + wh[1:], aux.lower()
     n = _subject_len(rest, aux_l, names)
@@ -200,20 +201,28 @@ def parse(question: str, names: Sequence[str] = ()) -> Parsed:
         return _as_asked(q)
     wh_l = " ".join([w.lower() for w in lead] + [wh_l])
     subject, tail = " ".join(rest[:n]), rest[n:]
-    if aux_l in _BE:
-        embedded = " ".join([wh_l, subject, aux_l, *tail])
-    elif aux_l in _DO and tail:
-        verb = tail[0]
-        if aux_l == "did":
-            verb = _past(verb)
-        elif aux_l == "does":
-            verb = _third(verb)
-        embedded = " ".join([wh_l, subject, verb, *tail[1:]])
-    else:
-        embedded = " ".join([wh_l, subject, aux_l, *tail])
     noun_topic = aux_l in _BE and not tail and subject.lower().split()[0] in ("my", "the")
     topic = subject if noun_topic and wh_l in ("what", "who", "when") else None
-    return Parsed(q, embedded, topic, wh_l)
+    return Parsed(q, _embed(wh_l, aux_l, subject, tail), topic, wh_l)
+
+
+def _embed(wh: str, aux: str, subject: str, tail: list[str]) -> str:
+    """The clause after "remind me": "where I grew up" of where + did + I + grow up."""
+    if aux in _DO and tail:
+        i = 1 if len(tail) > 1 and tail[0].lower() in _ADVERBS else 0  # "did I ever break": "ever broke"
+        verb = {"did": _past, "does": _third}.get(aux, str)(tail[i])
+        return " ".join([wh, subject, *tail[:i], verb, *tail[i + 1:]])
+    return " ".join([wh, subject, aux, *tail])
+
+
+def _yes_no(q: str, names: Sequence[str] = ()) -> Parsed | None:
+    """A yes/no or either/or question with a pronoun, name or "there" as subject ("Do I sing soprano
+    or alto?", "Is there anything I'm allergic to?") embeds after "whether"."""
+    words = q.rstrip("?").split()
+    if len(words) < 3 or words[0].lower() not in _BE | _DO | _MODAL:
+        return None
+    subject = words[1] if words[1].lower() in ("i", "we", "there") or words[1] in names else None
+    return Parsed(q, _embed("whether", words[0].lower(), subject, words[2:]), None, "whether") if subject else None
 
 
 def _as_asked(q: str) -> Parsed:
@@ -303,7 +312,29 @@ def equivalent_questions(question: str, answer: str | None = None) -> list[str]:
 
 def _rewordings(question: str, answer: str | None = None) -> list[str]:
     """The question with other key words: synonyms swapped in, then whole equivalent questions."""
-    return _synonym_variants(question) + equivalent_questions(question, answer) + _name_questions(parse(question))
+    found = (_synonym_variants(question) + equivalent_questions(question, answer) + _name_questions(parse(question))
+             + relation_questions(answer))
+    return list(dict.fromkeys(found))  # the table and the name questions both give "What is my dog called?"
+
+
+_KIN = (r"(?:grand|great-?grand|step|god)?(?:mother|father|mum|mom|ma|dad|pa|parents?|brother|sister|son|daughter|"
+        r"child|wife|husband|partner|aunt|auntie|uncle|cousin|niece|nephew|friend|neighbou?r|boss|manager|"
+        r"colleague|co-?worker|mentor|teacher|doctor|dentist|fianc[eé]e?|[a-z]+-in-law)")
+
+
+def relation_questions(answer: str | None) -> list[str]:
+    """A fact whose answer names someone by relation ("Who do I call every Sunday evening?" -> "my
+    mother, Dzintra") is also asked by the relation: "Who is my mother?", "What is my mother's name?"."""
+    words = (answer or "").split()
+    if len(words) < 3 or words[0].lower() not in ("my", "our"):
+        return []
+    for k in (1, 2, 3):  # "my mother, Dzintra", "my best friend Aiga", "my late grandmother Bu Salote"
+        relation, rest = words[1:1 + k], words[1 + k:]
+        person = re.fullmatch(_KIN, relation[-1].rstrip(","))  # "my old Volvo V70" names no one
+        if rest and person and all(w.islower() for w in relation) and rest[0][:1].isupper():
+            who = " ".join([words[0].lower(), *relation]).rstrip(",")
+            return [f"Who is {who}?", f"What is {who}'s name?"]
+    return []
 
 
 _NAMED = [r"(?i)((?:my|our) .+?)'s name", r"(?i)the name of ((?:my|our|the) .+)"]  # of a topic
@@ -379,7 +410,7 @@ def family_candidates(p: Parsed, family: str, person: str | None = None, answer:
         out = [f"Tell me {core}.", f"Remind me {core}.", f"I need to know {core}."]
         return out + ([f"Tell me {what_topic}.", f"Say {what_topic}.", f"Give me {what_topic}."] if what_topic else [])
     if family == "indirect":
-        return _name_questions(p) + _restructures(p) + _rewordings(q, answer) + _synonym_variants(f"Remind me {core}.")
+        return _restructures(p) + _rewordings(q, answer) + _synonym_variants(f"Remind me {core}.")
     if family == "conversational":
         return [f"I was chatting with a friend and blanked on {core}.",
                 f"Before I forget, {_lower_first(q)}",
