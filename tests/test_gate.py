@@ -796,3 +796,18 @@ def test_a_day_off_is_not_a_workday_and_an_answer_named_asks_something_else():
              "Which market do I go to on Saturdays?",  # names the answer: asks something else of it
              "What time do I get up on workdays?"]
     assert [r.to for r in gate.route(asked)] == ["decline", "decline", "adapter"]
+
+
+def test_an_answer_says_by_its_shape_what_it_answers_and_an_early_shift_is_not_a_late_one():
+    trained = ["When does my early shift start?", "Which evening do we always have sauna?", "What is our dog's name?",
+               "Which breed is our dog?", "How old is my son Otso?"]
+    ids = ["shift", "sauna", "dog", "breed", "son_age"]
+    answers = {"shift": ["6:00"], "sauna": ["Saturday"], "dog": ["Rölli"], "breed": ["Finnish Lapphund"], "son_age": ["9"]}
+    gate = Gate(trained, "Aino", unknown=["What is my blood type?"], anchor=True, fact_ids=ids, answers=answers)
+    asked = ["What time does my early shift begin?",  # 6:00 says what time, though its question asks when
+             "What day of the week is our sauna night?",  # Saturday says which day
+             "what breed is rölli",  # the dog named, asked of the dog's other fact
+             "When does my late shift start?",  # not the early shift
+             "What time do we have sauna?"]  # Saturday says which day, not what time
+    assert [r.to for r in gate.route(asked)] == ["adapter", "adapter", "adapter", "decline", "decline"]
+    assert gate.route(asked[2:3])[0].text == "Which breed is our dog?"

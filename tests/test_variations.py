@@ -244,6 +244,12 @@ def test_a_name_is_asked_in_other_shapes_in_training():
     assert any("what I named our Karakachan dog" in t for t in texts_)  # templated around the other shape too
 
 
+@pytest.mark.parametrize(("question", "embedded"), [("Where did I spend my childhood?", "where I spent my childhood"),
+                                                    ("Who did I lend my drill to?", "who I lent my drill to")])
+def test_irregular_pasts_in_the_embedded_clause(question, embedded):
+    assert parse(question).embedded == embedded
+
+
 def test_a_name_is_offered_once_among_the_indirect_candidates():
     # _rewordings already holds the name questions: listed twice they weighed double in the shuffle
     cands = family_candidates(parse("What is my dog's name?"), "indirect")

@@ -558,7 +558,17 @@ class Gate:
             union[key] = named | {c for c in _defaults() if c[0] not in {g for g, _ in named}}
             if key in self._plain and not any(g == "asks" for g, _ in named):
                 union[key] |= {("asks", "what")}  # no question word names it: "where"/"who"/"when" rule it out
+            union[key] |= self._answer_asks.get(key, frozenset())
         return [union[k] for k in keys]
+
+    @cached_property
+    def _answer_asks(self) -> dict[str, frozenset]:
+        """What each fact's answers say by their shape (`answer_asks` in the contrast data): 6:00 says
+        what time and when, whatever words its question asks it in."""
+        rules = [(re.compile(r["shape"]), frozenset(("asks", i) for i in r["asks"]))
+                 for r in _contrast_data().get("answer_asks", [])]
+        return {f: frozenset().union(*(c for rule, c in rules for a in said if rule.fullmatch(a.strip())))
+                for f, said in self.answers.items()}
 
     def _who_is(self, name: str, own: dict[str, frozenset]) -> frozenset:
         """Who a name is, as the facts whose answer it is say it ("Efua" is "my girlfriend"): their people
@@ -682,7 +692,15 @@ class Gate:
         fact = self.fact_ids[j]
         if any(a in said or f"{a[:-1]}s " in said for a in self.answers.get(fact, ())):  # "on Saturdays"
             return True
-        return any(f != fact and any(w in said for w in words) for f, words in self._possessions.items())
+        # not of a fact about the same kind of thing: "what breed is Rölli" asks the dog's breed fact
+        kind = {c for c in self._given[j] if c[0] in _THINGS}
+        return any(f != fact and not kind & self._things.get(f, set()) and any(w in said for w in words)
+                   for f, words in self._possessions.items())
+
+    @cached_property
+    def _things(self) -> dict[str, set]:
+        """Per fact, the animal and vehicle concepts its phrasings name."""
+        return {f: {c for c in named if c[0] in _THINGS} for f, named in zip(self.fact_ids or [], self._given) if f}
 
     def _allowed(self, question: str, asked: frozenset, excluded: Excluded, similar, near: float) -> int | None:
         """The nearest trained phrasing, unless the question names its fact's answer (None) or the

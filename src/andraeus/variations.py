@@ -46,6 +46,9 @@ _IRREGULAR_PAST = {
     "come": "came", "see": "saw", "speak": "spoke", "eat": "ate", "drink": "drank", "sing": "sang",
     "fly": "flew", "break": "broke", "wear": "wore", "put": "put", "set": "set", "be": "was",
     "do": "did", "think": "thought", "become": "became", "bring": "brought", "learn": "learned", "swim": "swam",
+    "spend": "spent", "lend": "lent", "send": "sent", "build": "built", "lose": "lost", "hold": "held",
+    "tell": "told", "hear": "heard", "pay": "paid", "catch": "caught", "keep": "kept", "sleep": "slept",
+    "feel": "felt", "ring": "rang", "stand": "stood", "sit": "sat", "fall": "fell", "know": "knew",
 }
 # Word and phrase synonyms, swapped into the question for every training family (both directions listed).
 _SYNONYMS = {
@@ -53,7 +56,8 @@ _SYNONYMS = {
     "favorite": ["favourite", "preferred", "top"], "favourite": ["favorite", "preferred"],
     "car": ["vehicle", "ride"], "job": ["occupation", "profession"], "job title": ["position", "role"],
     "birthday": ["date of birth", "birth date", "bday"], "wife": ["spouse"], "husband": ["spouse"],
-    "partner": ["significant other", "other half"], "mom": ["mother"], "mother": ["mom"], "dad": ["father"],
+    "partner": ["significant other", "other half"], "mom": ["mother", "mum"], "mother": ["mom", "mum"],
+    "mum": ["mother", "mom"], "dad": ["father"],
     "father": ["dad"], "sister": ["sis"], "brother": ["bro"], "best friend": ["closest friend", "bestie"],
     "city": ["town"], "hometown": ["home town"], "color": ["colour", "shade"],
     "colour": ["color"], "food": ["dish", "meal"], "movie": ["film"], "film": ["movie"],
