@@ -669,7 +669,7 @@ class Gate:
     def _possessions(self) -> dict[str, list[str]]:
         """Per fact whose phrasings name an animal or a vehicle, the words that name it in a question:
         its answers and their longer words ("outback" of "Subaru Outback"), normalised and padded."""
-        owned = {f for f, named in zip(self.fact_ids or [], self._given) if f and any(g in _THINGS for g, _ in named)}
+        owned = {f for f, kinds in self._things.items() if kinds}
         return {f: self.answers[f] + [f" {w} " for a in self.answers[f] for w in a.split() if len(w) >= 4]
                 for f in owned if f in self.answers}
 
