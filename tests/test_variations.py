@@ -278,9 +278,11 @@ def test_a_fact_answered_by_relation_is_trained_by_the_relation_too():
 
 
 def test_a_yes_no_question_is_templated_in_every_family():
+    p = parse("Do I sing soprano or alto?")
+    for family in ("formal", "casual", "terse", "polite", "command", "conversational"):  # indirect: no synonyms here
+        assert any("whether i sing soprano or alto" in c.lower() for c in family_candidates(p, family)), family
     texts_ = texts(training_phrasings(fact("Do I sing soprano or alto?"), n=40))
-    assert "Could you remind me whether I sing soprano or alto?" in texts_ or any(
-        "whether I sing soprano or alto" in t for t in texts_)
+    assert "Could you remind me whether I sing soprano or alto?" in texts_
     assert parse(third_person("Do I sing soprano or alto?", "Ilze"), names=["Ilze"]).embedded == (
         "whether Ilze sings soprano or alto")
 
