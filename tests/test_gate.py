@@ -811,3 +811,25 @@ def test_an_answer_says_by_its_shape_what_it_answers_and_an_early_shift_is_not_a
              "What time do we have sauna?"]  # Saturday says which day, not what time
     assert [r.to for r in gate.route(asked)] == ["adapter", "adapter", "adapter", "decline", "decline"]
     assert gate.route(asked[2:3])[0].text == "Which breed is our dog?"
+
+
+def test_a_count_is_not_a_name_and_someone_asked_of_by_name_is_who_the_facts_say():
+    trained = ["How many brothers do I have?", "How old is my daughter Maria?", "What do my kids call my mother?",
+               "What is our dog called?", "Which breed is our dog?", "How do I get to work most days?",
+               "What car do I drive?", "Which clinic do I work at?"]
+    ids = ["brothers", "daughter_age", "granny", "dog", "breed", "commute", "car", "clinic"]
+    answers = {"brothers": ["2"], "daughter_age": ["9"], "granny": ["Nanna Carmen"], "dog": ["Pepè"],
+               "breed": ["Kelb tal-Fenek"], "commute": ["the 13 bus", "bus"], "car": ["Kia Picanto"],
+               "clinic": ["Sliema Smile Clinic"]}
+    assert ("people", 3) in concepts("How many brothers do I have?")  # "how many" leads a relative as "my" does
+    gate = Gate(trained, "Rita", unknown=["What is my blood type?"], anchor=True, fact_ids=ids, answers=answers)
+    asked = ["What are my brothers called?",  # a count does not say their names
+             "How old is Nanna Carmen?",  # the mother, by the name a fact gives her: not the daughter's age
+             "What type of dog is Pepè, breed-wise?",  # Pepè is our dog: the breed fact's
+             "Which bus do I catch to work?"]  # asks which bus: it does not name "the 13 bus"
+    routes = gate.route(asked)
+    assert [r.to for r in routes] == ["decline", "decline", "adapter", "adapter"]
+    assert [r.text for r in routes[2:]] == [trained[4], trained[5]]
+    # where one works is an employer, not how one gets there
+    assert ("work", 0) in concepts("Which clinic do I work at?") & concepts("Where do I work?")
+

@@ -405,6 +405,19 @@ def test_unknown_questions_ask_of_whatever_a_name_is_asked_of():
     assert "How old is our Karakachan dog?" in pool and "How old is Sharo?" in pool
 
 
+def test_unknown_questions_do_not_ask_a_detail_a_fact_gives_of_them():
+    from andraeus.probes import unknown_questions
+
+    facts = FactSet((Fact("dog", "What is our dog called?", "Pepè"),
+                     Fact("breed", "Which breed is our dog?", "Kelb tal-Fenek"),
+                     Fact("son", "What is my son's name?", "Khoa"),
+                     Fact("son_birthday", "When is my son's birthday?", "May 2"),
+                     Fact("daughter", "What is my daughter's name?", "Hân")), person="Maria")
+    pool = unknown_questions(facts)
+    assert "What breed is Pepè?" not in pool and "How old is Pepè?" in pool  # the breed is given, the age not
+    assert "When is Khoa's birthday?" not in pool and "When is Hân's birthday?" in pool  # the son's, not hers
+
+
 def test_unknown_questions_ask_details_of_what_the_facts_name_but_never_the_facts(small_facts):
     from andraeus.probes import abstain_questions, unknown_questions
 

@@ -223,10 +223,12 @@ def _lexicon() -> list[tuple[re.Pattern, frozenset[tuple[str, int]]]]:
     owned = set(_contrast_data().get("owned", []))
     asking = _asking()
     named = _words()
-    lead = {True: r"\b(?:(?:my|our)|(?:i|we)\s+have\s+(?:a|an|any))\s+(?:[a-z]+\s+)?", False: r"(?<![\w-])"}
+    leads = ["how many"]  # "How many brothers do I have?" names brothers: read after the words they lead
+    lead = {True: rf"\b(?:(?:my|our)|(?:i|we)\s+have\s+(?:a|an|any)|{_alternation(leads)})\s+(?:[a-z]+\s+)?",
+            False: r"(?<![\w-])"}
     tail = {True: rf"(?![\w-])(?!\s+(?:{asking})\b){_DOING}", False: r"(?![\w-])"}
     out = []
-    for w in sorted(named, key=lambda w: -len(w)):
+    for w in sorted(named, key=lambda w: (w in leads, -len(w))):
         mine = any(g in owned for g, _ in named[w])
         pattern = re.compile(rf"{lead[mine]}(?P<w>{re.escape(w)}(?:s|es)?){tail[mine]}", re.IGNORECASE)
         out.append((pattern, frozenset(named[w])))
@@ -338,6 +340,7 @@ def excluding(text: str) -> Excluded:
 _OTHERS = ("people", "animals")  # contrast groups whose words name someone other than the user
 _THINGS = ("animals", "vehicles")  # contrast groups of what the user owns and may call by its name
 _WHERE = 2  # the concept of the `asks` group that asks where
+_NAMING = {("attributes", i) for i in range(4)} | {("asks", 3)}  # a name, surname, middle name, nickname; who
 _NOT_NAMES = {"what", "it", "who", "that", "where", "when", "how", "there", "here", "he", "she", "let", "which", "why"}
 _NAME_POSSESSIVE = re.compile(r"(?<![\w-])([^\W\d_]+)'s\b")
 
@@ -413,12 +416,20 @@ def _subject(names: frozenset[str]) -> re.Pattern:
                       rf"\s+(?P<what>(?:[\w-]+\s*){{1,3}})", re.IGNORECASE)
 
 
+@cache
+def _ending_on(names: frozenset[str]) -> re.Pattern:
+    """Someone the question ends on, asked what its opening words ask: "How old is Nanna Carmen?",
+    "What age is my daughter Maria?"."""
+    return re.compile(rf"^\W*(?P<what>(?:how|what|which|where|who|when)\b[^?]{{0,30}}?)\s+(?:is|was|are|were)\s+"
+                      rf"(?:(?:my|our)\s+)?(?:[\w-]+\s+)?(?P<who>{_others(names)})\W*$", re.IGNORECASE)
+
+
 def theirs(text: str, names: frozenset[str] = frozenset()) -> list[tuple[frozenset, frozenset]]:
     """What a question asks of someone else, by the possessive ("my dad's birthday" asks the father's
-    (who) birthday (what), as concepts) or as its subject ("When was my dad born?"); someone called
+    (who) birthday (what), as concepts) or as its subject ("When was my dad born?", "How old is my dad?"); someone called
     by a name ("Amara's birthday") is ("named", "amara")."""
     text = text.replace("\u2019", "'")
-    found = [*_possessive(names).finditer(text), *_subject(names).finditer(text)]
+    found = [*_possessive(names).finditer(text), *_subject(names).finditer(text), *_ending_on(names).finditer(text)]
     return [(concepts(f"my {m.group('who')}") or frozenset({("named", m.group("who").lower())}),
              concepts(m.group("what"))) for m in found]
 
@@ -584,7 +595,15 @@ class Gate:
 
     @cached_property
     def _names(self) -> frozenset[str]:
-        return names_in(self.unknown)
+        """The names the never-given pool asks about, and those a fact gives as who someone is, asking
+        nothing else of them ("Nanna Carmen" of "What do my kids call my mother?"), lowercased."""
+        named: dict[str, set] = {}
+        for f, text in zip(self.fact_ids or [], self.personal):
+            if f is not None:
+                named.setdefault(f, set()).update(concepts(text))
+        called = [f for f, c in named.items() if any(g in _OTHERS for g, _ in c)
+                  and all(g in _OTHERS or g == "subject" or (g, i) in _NAMING for g, i in c)]
+        return names_in(self.unknown) | {a.lower() for f in called for a in self.given_answers.get(f, ()) if is_name(a)}
 
     @cached_property
     def _own_names(self) -> list[str]:
@@ -690,12 +709,27 @@ class Gate:
         vehicle of another fact ("What color is my Outback?" near "What is my favorite color?")?"""
         said = f" {normalise(question)} "
         fact = self.fact_ids[j]
-        if any(a in said or f"{a[:-1]}s " in said for a in self.answers.get(fact, ())):  # "on Saturdays"
+        # "Which bus do I catch?" asks which bus: it does not name "the 13 bus"
+        unasked = re.sub(r"\b(which|what) \w+", r"\1", said)
+        if any(a in unasked or f"{a[:-1]}s " in unasked for a in self.answers.get(fact, ())):  # "on Saturdays"
             return True
         # not of a fact about the same kind of thing: "what breed is Rölli" asks the dog's breed fact
         kind = {c for c in self._given[j] if c[0] in _THINGS}
         return any(f != fact and not kind & self._things.get(f, set()) and any(w in said for w in words)
                    for f, words in self._possessions.items())
+
+    def _known_as(self, who: frozenset) -> frozenset:
+        """Whom a question asks about, with who the names it says are, as the facts that give them say:
+        "Rölli" is "our dog" where a fact asks "What is our dog called?" -> Rölli."""
+        named = {n for g, n in who if g == "named"}
+        return who | {c for f, j in self._fact_phrasing.items() for n in named
+                      if any(f" {normalise(n)} " in a for a in self.answers.get(f, ()))
+                      for c in self._given[j] if c[0] in _SUBJECTS or c[0] == "subject"}
+
+    @cached_property
+    def _fact_phrasing(self) -> dict[str, int]:
+        """A trained phrasing of each fact (all of a fact's phrasings name the same concepts)."""
+        return {f: j for j, f in reversed(list(enumerate(self.fact_ids or []))) if f is not None}
 
     @cached_property
     def _things(self) -> dict[str, set]:
@@ -713,7 +747,7 @@ class Gate:
         if self._names_answer(question, first):
             return None
         no, kinds = excluded.no, excluded.kinds
-        possessed = theirs(question, self._names)
+        possessed = [(self._known_as(who), what) for who, what in theirs(question, self._names)]
 
         def whose(j: int) -> list[frozenset]:
             """Those the question asks something of that fact j names, but who fact j does not name."""

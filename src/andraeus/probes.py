@@ -203,7 +203,8 @@ def unknown_questions(facts: FactSet) -> list[str]:
     measured with the gate's `leaving_out` them."""
     data = yaml.safe_load(resources.files("andraeus").joinpath("data/unknown.yaml").read_text())
     subjects = dict.fromkeys(s for f in facts for s in _subjects(f))
-    details = [t.replace("{x}", s) for s in subjects for t in data["details"]]
+    details = [t.replace("{x}", s) for g in facts for s in _subjects(g) for t in data["details"]
+               if not _detail_given(t, g, facts)]
     # each fact asked of everyone the facts name, by name and as "my ...": the user's allergy is
     # neither Tomasz's nor "my partner's"
     named = [f for f in facts if f.answer in subjects]
@@ -213,6 +214,27 @@ def unknown_questions(facts: FactSet) -> list[str]:
     taken = {normalise_question(q) for f in facts for q in [f.question, *_also_asked(f, named)]}
     return [q for q in dict.fromkeys(details + near + data["generic"])
             if normalise_question(q) not in taken and not any(_same_topic(q, f.question) for f in facts)]
+
+
+def _subject_of(question: str) -> frozenset:
+    """Who or what a question is about, as contrast concepts ("our dog", "my son")."""
+    return frozenset(c for c in concepts(question) if c[0] == "subject")
+
+
+def _detail_given(template: str, person: Fact, facts: FactSet) -> bool:
+    """Does a fact ask this detail of whoever `person` names: "What breed is Pepè?" where Pepè is "our
+    dog" and a fact asks "Which breed is our dog?". The fact names them by name, or asks of the same
+    one ("our dog") and by no other name."""
+    wanted = frozenset(c for c in concepts(template.replace("{x}", "")) if c[0] != "asks")
+    names = [n for n in _subjects(person) if is_name(n)]
+    others = {n for f in facts if f is not person for n in _subjects(f) if is_name(n)} - set(names)
+    who = _subject_of(person.question)
+
+    def of_them(f: Fact) -> bool:
+        said = lambda n: re.search(rf"(?i)\b{re.escape(n)}\b", f.question)  # noqa: E731
+        return any(map(said, names)) or (bool(who) and _subject_of(f.question) == who and not any(map(said, others)))
+
+    return bool(wanted) and any(wanted <= concepts(f.question) and of_them(f) for f in facts)
 
 
 def _also_asked(fact: Fact, named: Sequence[Fact]) -> list[str]:
