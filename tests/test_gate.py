@@ -833,3 +833,21 @@ def test_a_count_is_not_a_name_and_someone_asked_of_by_name_is_who_the_facts_say
     # where one works is an employer, not how one gets there
     assert ("work", 0) in concepts("Which clinic do I work at?") & concepts("Where do I work?")
 
+
+
+def test_a_number_is_not_a_name_a_colour_not_a_breed_and_a_relation_answered_is_not_the_answer():
+    trained = ["Which company do I drive for?", "What is my surveyor registration number?", "Who do I call every Sunday?",
+               "What is our dog called?", "Which breed is our dog?", "What is my mother's name?"]  # (relation_questions)
+    ids = ["employer", "licence", "mother", "dog", "breed", "mother"]
+    answers = {"employer": ["Tobol Trans"], "licence": ["RS-4471"], "mother": ["my mother, Dzintra", "Dzintra", "mum"],
+               "dog": ["Pūka"], "breed": ["Latvian Hound"]}
+    assert ("attributes", 0) not in concepts("What is my favorite color?")  # a favourite, not what colour a thing is
+    unknown = ["What is my employee ID number?", "What color is Pūka?", "What is my blood type?"]
+    gate = Gate(trained, "Ilze", unknown=unknown, anchor=True, anchor_floor=0.0, fact_ids=ids, answers=answers)
+    asked = ["For the visa application I need my employer's name, what is it?",  # a name: not the ID number
+             "what's my mum's name",  # "mum" says whom the answer is about, it is not the answer asked
+             "which breed is Pūka",  # a breed: not "What color is Pūka?"
+             "What colour is Pūka?"]
+    routes = gate.route(asked)
+    assert [r.to for r in routes] == ["adapter", "adapter", "adapter", "decline"]
+    assert [r.text for r in routes[:3]] == [trained[0], trained[5], trained[4]]

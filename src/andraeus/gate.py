@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, cached_property
+from itertools import takewhile
 from importlib import resources
 from typing import Callable, NamedTuple, Sequence
 
@@ -146,7 +147,7 @@ def general_pool() -> list[str]:
 
 # the keys of contrasts.yaml that are not groups
 _SETTINGS = ("owned", "asking", "defaults", "excluding", "known", "family", "kin", "through", "short", "numeric",
-             "kinds")
+             "kinds", "numbered", "answer_asks")
 _SUBJECTS = ("people", "animals", "vehicles")  # who or what a question is about: also one "subject" group
 _HOW = ("asks", "time", "which", "schedule", "days")  # groups that say how a question asks, not what about
 _LOOSE = _HOW + ("subject",)  # ... or of whom
@@ -195,6 +196,11 @@ def _words() -> dict[str, frozenset]:
     for kind, ws in _contrast_data().get("kinds", {}).items():  # "huntaway" names what "dog" names
         for w in ws:
             named.setdefault(w.lower(), set()).update(named[kind])
+    count = {c for c in named.get("how many", ()) if c[0] == "attributes"}  # a number, not a name
+    for group in _contrast_data().get("numbered", []):
+        for ws in groups[group]:
+            for w in ws:
+                named[w.lower()] |= count
     return {w: frozenset(c) for w, c in named.items()}
 
 
@@ -343,6 +349,13 @@ _WHERE = 2  # the concept of the `asks` group that asks where
 _NAMING = {("attributes", i) for i in range(4)} | {("asks", 3)}  # a name, surname, middle name, nickname; who
 _NOT_NAMES = {"what", "it", "who", "that", "where", "when", "how", "there", "here", "he", "she", "let", "which", "why"}
 _NAME_POSSESSIVE = re.compile(r"(?<![\w-])([^\W\d_]+)'s\b")
+
+
+def _is_relation(answer: str) -> bool:
+    """Is the answer only a relative's word ("mum", "older brother")?"""
+    named = concepts(f"my {answer.strip()}")
+    return bool(named) and len(answer.split()) <= 2 and \
+        all(g in ("people", "order") or (g == "subject" and str(c).startswith("people")) for g, c in named)
 
 
 def is_name(text: str) -> bool:
@@ -711,7 +724,7 @@ class Gate:
         fact = self.fact_ids[j]
         # "Which bus do I catch?" asks which bus: it does not name "the 13 bus"
         unasked = re.sub(r"\b(which|what) \w+", r"\1", said)
-        if any(a in unasked or f"{a[:-1]}s " in unasked for a in self.answers.get(fact, ())):  # "on Saturdays"
+        if any(a in unasked or f"{a[:-1]}s " in unasked for a in self._naming_answers.get(fact, ())):  # "on Saturdays"
             return True
         # not of a fact about the same kind of thing: "what breed is Rölli" asks the dog's breed fact
         kind = {c for c in self._given[j] if c[0] in _THINGS}
@@ -730,6 +743,12 @@ class Gate:
     def _fact_phrasing(self) -> dict[str, int]:
         """A trained phrasing of each fact (all of a fact's phrasings name the same concepts)."""
         return {f: j for j, f in reversed(list(enumerate(self.fact_ids or []))) if f is not None}
+
+    @cached_property
+    def _naming_answers(self) -> dict[str, list[str]]:
+        """Each fact's answers less those that only say who it is ("mum" of "my mother, Dzintra"): "What's
+        my mum's name?" names the mother, not the answer."""
+        return {f: [a for a in said if not _is_relation(a)] for f, said in self.answers.items()}
 
     @cached_property
     def _things(self) -> dict[str, set]:
@@ -765,14 +784,15 @@ class Gate:
             # the one passed to must say when, which year or how many, as the question asks, and of
             # what it asks it ("What model year is my car?" is not the year the user was born)
             groups |= {"asks"} | {g for g, _ in asked & self._given[first] if g == "subject"}
-        for j in rest:
-            if similar[j] < near - self.slack:
-                break
-            named = self._given[j]
-            if fits(j) and not self._names_answer(question, j) and all(w & named for w in owners) \
-                    and all(g in {h for h, _ in named & asked} for g in groups):
-                return j
-        return None
+        near_enough = [j for j in takewhile(lambda j: similar[j] >= near - self.slack, rest)
+                       if fits(j) and not self._names_answer(question, j) and all(w & self._given[j] for w in owners)]
+        # ... naming what the question tells, whom aside ("the name of my employer" passed over a registration
+        # number goes to "Which office do I work for?", not to "What is my mother's name?"), or else what
+        # it names where the nearest failed it
+        telling = {c for c in asked if c[0] not in _INCIDENTAL}
+        told = [j for j in near_enough if telling & self._given[j]]
+        named = [j for j in near_enough if all(g in {h for h, _ in self._given[j] & asked} for g in groups)]
+        return (told or named or [None])[0]
 
     def _agreeing(self, question: str, asked: frozenset, similar, near: float, fits: Callable, first: int) -> int:
         """The nearest trained phrasing (`first`), unless its fact names none of the telling concepts the
