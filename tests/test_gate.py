@@ -851,3 +851,12 @@ def test_a_number_is_not_a_name_a_colour_not_a_breed_and_a_relation_answered_is_
     routes = gate.route(asked)
     assert [r.to for r in routes] == ["adapter", "adapter", "adapter", "decline"]
     assert [r.text for r in routes[:3]] == [trained[0], trained[5], trained[4]]
+
+
+def test_an_answer_offered_as_one_of_two_is_not_named():
+    trained = ["Which knee did I have surgery on?", "What is my blood type?"]
+    gate = Gate(trained, "Nurzhamal", unknown=["How tall am I?"], fact_ids=["knee", "blood"],
+                answers={"knee": ["left knee", "left"], "blood": ["O+"]})
+    asked = ["Which of my knees had the operation? Right or left?",  # offers "left": does not say it
+             "How long ago was my left knee operated on?"]  # says it: asks something else of it
+    assert [r.to for r in gate.route(asked)] == ["adapter", "decline"]

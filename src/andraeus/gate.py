@@ -722,8 +722,9 @@ class Gate:
         vehicle of another fact ("What color is my Outback?" near "What is my favorite color?")?"""
         said = f" {normalise(question)} "
         fact = self.fact_ids[j]
-        # "Which bus do I catch?" asks which bus: it does not name "the 13 bus"
+        # "Which bus do I catch?" asks which bus: it does not name "the 13 bus"; "Right or left?" offers it
         unasked = re.sub(r"\b(which|what) \w+", r"\1", said)
+        unasked = re.sub(r"(?:\b(?:a|an|the) )?\b\w+ or (?:(?:a|an|the) )?\w+\b", " ", unasked)
         if any(a in unasked or f"{a[:-1]}s " in unasked for a in self._naming_answers.get(fact, ())):  # "on Saturdays"
             return True
         # not of a fact about the same kind of thing: "what breed is Rölli" asks the dog's breed fact
