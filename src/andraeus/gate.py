@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, cached_property
-from itertools import takewhile
 from importlib import resources
+from itertools import takewhile
 from typing import Callable, NamedTuple, Sequence
 
 import yaml
@@ -439,8 +439,8 @@ def _ending_on(names: frozenset[str]) -> re.Pattern:
 
 def theirs(text: str, names: frozenset[str] = frozenset()) -> list[tuple[frozenset, frozenset]]:
     """What a question asks of someone else, by the possessive ("my dad's birthday" asks the father's
-    (who) birthday (what), as concepts) or as its subject ("When was my dad born?", "How old is my dad?"); someone called
-    by a name ("Amara's birthday") is ("named", "amara")."""
+    (who) birthday (what), as concepts) or as its subject ("When was my dad born?", "How old is my dad?");
+    someone called by a name ("Amara's birthday") is ("named", "amara")."""
     text = text.replace("\u2019", "'")
     found = [*_possessive(names).finditer(text), *_subject(names).finditer(text), *_ending_on(names).finditer(text)]
     return [(concepts(f"my {m.group('who')}") or frozenset({("named", m.group("who").lower())}),
@@ -507,9 +507,10 @@ class Gate:
     `fact_ids`: the fact each trained phrasing answers. When the gate declines, a fact that the
     question's contrast words rule out (`conflicts`: "my mom" against a fact about "my sister") is
     passed over for the nearest one they allow, if that is within `slack` of the nearest; if none
-    is, the question is declined. (The one passed to must name what the question's words name there,
-    so the slack can be wide: "the day I said 'I do'" is far from "When is my anniversary?" by
-    embedding, near by its words.) Never-given questions the words rule out do not count as near, nor,
+    is, the question is declined. (The one passed to must name what the question tells, whom aside ("the
+    name of my employer" passed over a registration number, to the employer), or else what the question's
+    words name there, so the slack can be wide: "the day I said 'I do'" is far from "When is my
+    anniversary?" by embedding, near by its words.) Never-given questions the words rule out do not count as near, nor,
     with `others`, do those about someone else (a person, an animal, a name the pool asks about) when
     the question is not (`about_someone`): "My partner wants to cook me my favorite food" is not
     "What is my partner's favorite food?". What a question says it is not about (`excluding`: "not my
