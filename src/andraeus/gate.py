@@ -571,10 +571,9 @@ class Gate:
         names Amara; "When is Efua's birthday?" names Efua, my girlfriend."""
         ids = self.fact_ids or [None] * len(self.personal)
         keys = [f if f is not None else f"phrasing:{t}" for f, t in zip(ids, self.personal)]
-        own: dict[str, frozenset] = {}
+        own = self._worded
         said: dict[str, frozenset] = {}
         for key, text in zip(keys, self.personal):
-            own[key] = own.get(key, frozenset()) | concepts(text)
             said[key] = said.get(key, frozenset()) | {n for n in self._names
                                                       if re.search(rf"(?i)\b{re.escape(n)}\b", text)}
         union = {key: own[key] | {("named", n) for n in said[key]}
@@ -585,6 +584,17 @@ class Gate:
                 union[key] |= {("asks", "what")}  # no question word names it: "where"/"who"/"when" rule it out
             union[key] |= self._answer_asks.get(key, frozenset())
         return [union[k] for k in keys]
+
+    @cached_property
+    def _worded(self) -> dict[str, frozenset]:
+        """The contrast concepts each fact's trained phrasings name, all together (a phrasing of no fact
+        by itself, as "phrasing:TEXT")."""
+        ids = self.fact_ids or [None] * len(self.personal)
+        own: dict[str, frozenset] = {}
+        for f, text in zip(ids, self.personal):
+            key = f if f is not None else f"phrasing:{text}"
+            own[key] = own.get(key, frozenset()) | concepts(text)
+        return own
 
     @cached_property
     def _answer_asks(self) -> dict[str, frozenset]:
@@ -611,11 +621,7 @@ class Gate:
     def _names(self) -> frozenset[str]:
         """The names the never-given pool asks about, and those a fact gives as who someone is, asking
         nothing else of them ("Nanna Carmen" of "What do my kids call my mother?"), lowercased."""
-        named: dict[str, set] = {}
-        for f, text in zip(self.fact_ids or [], self.personal):
-            if f is not None:
-                named.setdefault(f, set()).update(concepts(text))
-        called = [f for f, c in named.items() if any(g in _OTHERS for g, _ in c)
+        called = [f for f, c in self._worded.items() if any(g in _OTHERS for g, _ in c)
                   and all(g in _OTHERS or g == "subject" or (g, i) in _NAMING for g, i in c)]
         return names_in(self.unknown) | {a.lower() for f in called for a in self.given_answers.get(f, ()) if is_name(a)}
 
