@@ -232,7 +232,8 @@ def test_a_question_about_the_user_is_not_declined_for_a_never_given_one_about_s
     assert [r.to for r in gate.route(asked)] == ["adapter", "adapter"]
     assert [r.to for r in gate.route(near_misses)] == ["decline", "decline"]
     before = Gate(trained, "Maya", unknown=unknown, anchor=True, fact_ids=ids, others=False)
-    assert [r.to for r in before.route(asked)] == ["decline", "decline"]  # nearer the partner's and Tomasz's
+    # nearer the partner's; Tomasz, named in passing, is left out of the comparison (`_unnamed`)
+    assert [r.to for r in before.route(asked)] == ["decline", "adapter"]
     landlord = ["My landlord needs the name of my employer for the rental application. What company do I list?"]
     gate = Gate(["Who is my employer?", "Which company do I work for?"], "Maya", anchor=True,
                 unknown=["What is my landlord's name?"], fact_ids=["employer", "employer"])
@@ -860,3 +861,21 @@ def test_an_answer_offered_as_one_of_two_is_not_named():
     asked = ["Which of my knees had the operation? Right or left?",  # offers "left": does not say it
              "How long ago was my left knee operated on?"]  # says it: asks something else of it
     assert [r.to for r in gate.route(asked)] == ["adapter", "decline"]
+
+
+def test_a_name_shared_with_a_never_given_question_does_not_make_them_near():
+    trained = ["What is my wife's name?", "What is my daughter's name?", "What do I have for breakfast?",
+               "Where do I go on Saturday mornings?"]
+    ids = ["wife", "daughter", "breakfast", "saturday"]
+    answers = {"wife": ["Rosa Elena"], "daughter": ["Javiera"], "breakfast": ["marraqueta and black tea"],
+               "saturday": ["Caleta Portales"]}
+    unknown = ["Where did I meet Rosa Elena?", "Where did I meet Javiera?", "What does Rosa Elena have for breakfast?",
+               "What is my blood type?"]
+    gate = Gate(trained, "Hernán", unknown=unknown, anchor=True, anchor_floor=0.0, fact_ids=ids, answers=answers)
+    asked = ["What did Rosa Elena and I name our girl?",  # the daughter's name, not where I met my wife
+             "Javiera wants to meet me on Saturday morning where I always go, what's the place called?",
+             "Where did I first meet Rosa Elena?",  # never given: still declined
+             "Do you know what Rosa Elena has for breakfast?"]  # asked of her: her name counts
+    routes = gate.route(asked)
+    assert [r.to for r in routes] == ["adapter", "adapter", "decline", "decline"]
+    assert [r.text for r in routes[:2]] == [trained[1], trained[3]]

@@ -494,7 +494,11 @@ class Gate:
     the name of two words or more that a fact gives ("What's the address of Kertész Zongoraműhely?",
     never a general question then), or, failing that, when its
     nearest neighbour by MiniLM embedding is one of the person's own questions (the training
-    phrasings), near enough, rather than a general one: "bday?" or "what did we call the cat?".
+    phrasings), near enough, rather than a general one: "bday?" or "what did we call the cat?". A
+    question that says a name the gate knows in passing, not asking of them ("What did Rosa Elena and I
+    name our girl?", not `about_someone`), is compared with the names left out of it, the phrasings and
+    the never-given pool (`_unnamed`): a name two questions share makes them near by embedding, whatever
+    else each asks ("Where did I meet Rosa Elena?").
 
     A question that says "me" but is nearest a general question or request ("Tell me a joke.") goes
     to the base model too, unless it names what its nearest fact names and the general one is not
@@ -563,6 +567,29 @@ class Gate:
         pools = [model.encode([with_kind(x) for x in p], normalize_embeddings=True, convert_to_tensor=True)
                  if p else None for p in (self.personal, self.general, self.unknown)]
         return model, pools
+
+    @cached_property
+    def _unnaming(self) -> re.Pattern | None:
+        """The names the gate knows (`_names`), as one pattern."""
+        return re.compile(rf"(?i)(?<![\w-])(?:{_alternation(self._names)})(?![\w-])") if self._names else None
+
+    def _unnamed(self, text: str) -> str:
+        """"Where did I meet someone?" of "Where did I meet Rosa Elena?"."""
+        return self._unnaming.sub("someone", text) if self._unnaming else text
+
+    @cached_property
+    def _unnamed_pools(self) -> tuple:
+        """The trained phrasings and the never-given pool embedded with their names left out (`_unnamed`)."""
+        model, (mine, _, unknown) = self._embedder
+        out = []
+        for texts, pool in ((self.personal, mine), (self.unknown, unknown)):
+            changed = [i for i, text in enumerate(texts) if self._unnamed(text) != text]
+            if pool is not None and changed:
+                pool = pool.clone()
+                pool[changed] = model.encode([with_kind(self._unnamed(texts[i])) for i in changed],
+                                             normalize_embeddings=True, convert_to_tensor=True)
+            out.append(pool)
+        return tuple(out)
 
     @cached_property
     def _given(self) -> list[frozenset]:
@@ -874,14 +901,23 @@ class Gate:
         voiced = [with_kind(plain_kin(in_own_voice(x, self.person))) for x in questions]
         q = model.encode(voiced, normalize_embeddings=True, convert_to_tensor=True)
         similar = q @ mine.T
-        near, which = similar.max(1)
         to_general = (q @ general.T).max(1).values
+        # "What did Rosa Elena and I name our girl?": a name said in passing, not of whom it asks
+        passing = [i for i, v in enumerate(voiced) if self._unnamed(v) != v and not about_someone(v, self._names)]
+        if passing:
+            mine_u, unknown_u = self._unnamed_pools
+            unnamed = model.encode([self._unnamed(voiced[i]) for i in passing], normalize_embeddings=True,
+                                   convert_to_tensor=True)
+            similar[passing] = unnamed @ mine_u.T
+        near, which = similar.max(1)
         contrast = self.fact_ids is not None and unknown is not None
         parts = [excluding(x) for x in voiced] if contrast else None  # the rest, and what it rules out
         asked = [concepts(p.rest) for p in parts] if contrast else None
         to_unknown = None
         if unknown is not None:
             to_unknown = q @ unknown.T
+            if passing:
+                to_unknown[passing] = unnamed @ unknown_u.T
             for i, words in enumerate(asked or []):  # a never-given question ruled out is not a match
                 to_unknown[i, self._ruled_out(parts[i].rest, words, parts[i].no)] = -1.0
             to_unknown, nearest_unknown = to_unknown.max(1)
