@@ -291,7 +291,8 @@ def test_allergies_minors_birthplaces_and_business_cards_are_told_apart():
     assert conflicts(concepts("When is my birthday?"), candles) == set()  # "another year" is not "another one"
     assert conflicts(concepts("What year was I born?"), concepts("The form asks my year of birth")) == set()
     assert conflicts(concepts("When is my birthday?"), concepts("The form asks my year of birth")) == {"asks"}
-    assert conflicts(concepts("What year was I born?"), concepts("a loyalty card wants my birth month")) == {"asks"}
+    assert conflicts(concepts("What year was I born?"), concepts("a loyalty card wants my birth month")) == \
+        {"asks", "calendar"}
     place = concepts("Which place do I picture when I think of the streets I played on as a kid?")
     assert conflicts(concepts("What street did I live on as a kid?"), place) == {"asks"}  # a street is not a place
     assert conflicts(concepts("Where did I grow up?"), place) == set()
@@ -879,3 +880,15 @@ def test_a_name_shared_with_a_never_given_question_does_not_make_them_near():
     routes = gate.route(asked)
     assert [r.to for r in routes] == ["adapter", "adapter", "decline", "decline"]
     assert [r.text for r in routes[:2]] == [trained[1], trained[3]]
+
+
+def test_a_year_says_when_but_not_which_day():
+    trained = ["In what year did I open my own workshop?", "Which football club do I support?"]
+    gate = Gate(trained, "Florencia", unknown=["What is my blood type?"], anchor=True, anchor_floor=0.0,
+                fact_ids=["workshop_year", "club"], answers={"workshop_year": ["2013"], "club": ["Peñarol"]})
+    asked = ["when did I start my own workshop?",  # 2013 says when
+             "On what date did I open my workshop?"]  # a day of the year: 2013 does not say it
+    routes = gate.route(asked)
+    assert (routes[0].to, routes[0].text) == ("adapter", trained[0])
+    assert routes[1].to == "decline"
+    assert conflicts(concepts(trained[0]), concepts(asked[1])) == {"asks", "calendar"}
