@@ -892,3 +892,30 @@ def test_a_year_says_when_but_not_which_day():
     assert (routes[0].to, routes[0].text) == ("adapter", trained[0])
     assert routes[1].to == "decline"
     assert conflicts(concepts(trained[0]), concepts(asked[1])) == {"asks", "calendar"}
+
+
+def test_an_amount_in_a_unit_says_how_much_and_a_length_how_long():
+    trained = ["How long is my climbing rope?", "How far did I ski on my longest one-day traverse?",
+               "What is my donkey's name?"]
+    ids = ["rope", "traverse", "donkey"]
+    gate = Gate(trained, "Habib", unknown=["What is my blood type?"], anchor=True, anchor_floor=0.0, fact_ids=ids,
+                answers={"rope": ["12 metres"], "traverse": ["38 km"], "donkey": ["Sultan"]})
+    asked = ["My nephew is asking how much rope I use for climbing. What length is it?",  # 12 metres says how much
+             "How long was my longest day traverse?"]  # 38 km says how long
+    routes = gate.route(asked)
+    assert [(r.to, r.text) for r in routes] == [("adapter", trained[0]), ("adapter", trained[1])]
+    assert conflicts(concepts(trained[0]), concepts(asked[0])) == {"asks"}  # the question words alone differ
+
+
+def test_what_a_question_says_is_the_users_own_is_not_asked_of_someone_it_names():
+    from andraeus.gate import mine
+    assert mine("my best friend always forgets when to call me for my birthday") == concepts("birthday")
+    assert mine("When is my best friend's birthday?") == frozenset()  # the friend's
+    assert mine("What's my next-door neighbour called?") == frozenset()  # the neighbour's name, not mine
+    trained = ["When is my birthday?", "Who is my best friend?"]
+    gate = Gate(trained, "Habib", unknown=["When is my best friend's birthday?", "What is my blood type?"],
+                anchor=True, anchor_floor=0.0, fact_ids=["birthday", "friend"],
+                answers={"birthday": ["October 9"], "friend": ["Mourad"]})
+    asked = ["my best friend always forgets when to call me for my birthday, remind me what date it is",
+             "When is my best friend's birthday?"]
+    assert [r.to for r in gate.route(asked)] == ["adapter", "decline"]

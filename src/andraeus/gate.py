@@ -447,6 +447,20 @@ def theirs(text: str, names: frozenset[str] = frozenset()) -> list[tuple[frozens
              concepts(m.group("what"))) for m in found]
 
 
+_MY = re.compile(r"\b(?:my|our)\s+((?:[\w-]+\s*){1,3})", re.IGNORECASE)
+
+
+def mine(text: str, names: frozenset[str] = frozenset()) -> frozenset:
+    """What the text says is the user's own, as concepts, beside the people and animals it names: "my
+    best friend always forgets my birthday" says the user's birthday ("my best friend" is someone, not
+    something of the user's)."""
+    text = text.replace("\u2019", "'")
+    spans = [m.group(1) for m in _MY.finditer(text)]
+    own = [concepts(w) for w in spans if not _someone(names).search(w) and not any(
+        g in _OTHERS for g, _ in concepts(f"my {w}"))]
+    return frozenset(c for found in own for c in found if c[0] not in _LOOSE)
+
+
 # "Tomasz here, ...", "Hi, it's Leila: ...": the one asking says they are someone else
 # (any word: speaks_as keeps only the names the facts name)
 _SPEAKER = re.compile(r"^\W*(?:(?i:hi|hey|hello)\W+)?(?:(?i:it's|it is|this is|i'm|i am)\s+([^\W\d_]+)\b(?!')"
@@ -517,7 +531,8 @@ class Gate:
     anniversary?" by embedding, near by its words.) Never-given questions the words rule out do not count as near, nor,
     with `others`, do those about someone else (a person, an animal, a name the pool asks about) when
     the question is not (`about_someone`): "My partner wants to cook me my favorite food" is not
-    "What is my partner's favorite food?". What a question says it is not about (`excluding`: "not my
+    "What is my partner's favorite food?", or when they ask of someone what the question says is the user's
+    own (`mine`): "my best friend always forgets my birthday" is not "When is my best friend's birthday?". What a question says it is not about (`excluding`: "not my
     spouse") rules out the facts and never-given questions that name it.
     `answers` (fact id -> its answer and aliases): a question that already names the nearest fact's
     answer asks something else about it ("How long have I played the cello?") and is declined, as
@@ -688,9 +703,17 @@ class Gate:
         if not about_someone(question, self._names):
             return out + self._unknown_others
         # about someone: never-given questions about another one are not what it asks ("What did Kenji
-        # and I name our little girl?" is not "What is Kenji's last name?")
-        who = _who(question, self._names)
-        return out + [u for u in self._unknown_others if who and not who & self._unknown_who[u]]
+        # and I name our little girl?" is not "What is Kenji's last name?"), nor those asking of them what
+        # it says is the user's own ("my best friend always forgets my birthday" is not "When is my best
+        # friend's birthday?")
+        who, own, of_them = _who(question, self._names), mine(question, self._names), theirs(question, self._names)
+        return out + [u for u in self._unknown_others if (who and not who & self._unknown_who[u]) or any(
+            what & own and not any(w & them and v & what for w, v in of_them) for them, what in self._unknown_theirs[u])]
+
+    @cached_property
+    def _unknown_theirs(self) -> dict[int, list[tuple[frozenset, frozenset]]]:
+        """What each never-given question about someone else asks of them (`theirs`)."""
+        return {u: theirs(self.unknown[u], self._names) for u in self._unknown_others}
 
     @cached_property
     def _unknown_who(self) -> dict[int, frozenset]:
