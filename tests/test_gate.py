@@ -919,3 +919,24 @@ def test_what_a_question_says_is_the_users_own_is_not_asked_of_someone_it_names(
     asked = ["my best friend always forgets when to call me for my birthday, remind me what date it is",
              "When is my best friend's birthday?"]
     assert [r.to for r in gate.route(asked)] == ["adapter", "decline"]
+
+
+def test_what_an_amount_is_counted_in_rules_out_an_answer_in_another_unit():
+    trained = ["How big is my biggest sail?", "How far did I ski on my longest one-day traverse?",
+               "How long is my climbing rope?"]
+    ids = ["sail", "traverse", "rope"]
+    gate = Gate(trained, "Ilídio", unknown=["What is my blood type?"], anchor=True, anchor_floor=0.0, fact_ids=ids,
+                answers={"sail": ["42 square metres"], "traverse": ["38 km"], "rope": ["12 metres"]})
+    asked = ["How many days does it take me to sew my biggest sail?",  # days, not square metres
+             "How many hours did my longest traverse take me?",  # hours, not km
+             "How many square metres is my biggest sail?", "How many metres is my climbing rope?"]
+    assert [r.to for r in gate.route(asked)] == ["decline", "decline", "adapter", "adapter"]
+    assert ("measures", 0) in concepts(asked[0]) and ("asks", 5) in concepts(asked[0])  # "how many" still read
+
+
+def test_who_taught_me_asks_who():
+    trained = ["Where did I learn to climb palms?", "Who taught me to climb?"]
+    gate = Gate(trained, "Habib", unknown=["What is my blood type?"], anchor=True, anchor_floor=0.0,
+                fact_ids=["place", "teacher"], answers={"place": ["the Nefta oasis"], "teacher": ["my uncle Salah"]})
+    assert ("asks", 3) in concepts("who taught me to climb palms?")
+    assert [r.text for r in gate.route(["who taught me to climb palms?"])] == [trained[1]]

@@ -612,6 +612,10 @@ def test_common_facts_asked_in_other_shapes_get_their_equivalents():
     assert "Where did I get my degree?" in equivalent_questions("Where did I study chemistry?")
     assert "Who is my boss?" in equivalent_questions("Who is the head of the lab I work in?")
     assert "Who do I report to?" in equivalent_questions("Who is my manager at work?")
+    # who taught a skill is asked of a teacher or a mentor
+    assert "Who was my teacher when I learned to make sails?" in equivalent_questions("Who taught me to make sails?")
+    assert "Who did I learn to cook food in an earth oven from?" in equivalent_questions(
+        "Who showed me how to cook food in an earth oven?")
     # "best" is "closest" only of a friend: "do I like closest" is no English
     assert _synonym_variants("Which kind of rakia do I like best?") == ["Which kind of rakia do I like most?",
                                                                        "Which kind of rakia do I like the most?"]

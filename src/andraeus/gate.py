@@ -149,7 +149,7 @@ def general_pool() -> list[str]:
 _SETTINGS = ("owned", "asking", "defaults", "excluding", "known", "family", "kin", "through", "short", "numeric",
              "kinds", "numbered", "answer_asks")
 _SUBJECTS = ("people", "animals", "vehicles")  # who or what a question is about: also one "subject" group
-_HOW = ("asks", "calendar", "time", "which", "schedule", "days")  # groups that say how a question asks, not what about
+_HOW = ("asks", "calendar", "measures", "time", "which", "schedule", "days")  # groups that say how a question asks, not what about
 _LOOSE = _HOW + ("subject",)  # ... or of whom
 # groups whose words say how a question asks, or that many facts name, rather than which fact it asks
 _PASSING = _LOOSE + ("attributes", "places", "life")
@@ -641,8 +641,9 @@ class Gate:
     @cached_property
     def _answer_asks(self) -> dict[str, frozenset]:
         """What each fact's answers say by their shape (`answer_asks` in the contrast data): 6:00 says
-        what time and when, whatever words its question asks it in."""
-        rules = [(re.compile(r["shape"]), frozenset(("asks", i) for i in r["asks"]))
+        what time and when, 42 square metres how many and that it is an area (`measures`), whatever words
+        its question asks it in."""
+        rules = [(re.compile(r["shape"]), frozenset((g, i) for g, said in r.items() if g != "shape" for i in said))
                  for r in _contrast_data().get("answer_asks", [])]
         return {f: frozenset().union(*(c for rule, c in rules for a in said if rule.fullmatch(a.strip())))
                 for f, said in self.answers.items()}
