@@ -932,6 +932,9 @@ def test_what_an_amount_is_counted_in_rules_out_an_answer_in_another_unit():
              "How many square metres is my biggest sail?", "How many metres is my climbing rope?"]
     assert [r.to for r in gate.route(asked)] == ["decline", "decline", "adapter", "adapter"]
     assert ("measures", 0) in concepts(asked[0]) and ("asks", 5) in concepts(asked[0])  # "how many" still read
+    # an amount is a number: not a name, an age or a colour
+    named = ["What is the name of my biggest sail?", "How old is my climbing rope?", "What colour is my climbing rope?"]
+    assert [r.to for r in gate.route(named)] == ["decline"] * 3
 
 
 def test_who_taught_me_asks_who():
