@@ -149,7 +149,8 @@ def general_pool() -> list[str]:
 _SETTINGS = ("owned", "asking", "defaults", "excluding", "known", "family", "kin", "through", "short", "numeric",
              "kinds", "numbered", "answer_asks")
 _SUBJECTS = ("people", "animals", "vehicles")  # who or what a question is about: also one "subject" group
-_HOW = ("asks", "calendar", "measures", "time", "which", "schedule", "days")  # groups that say how a question asks, not what about
+# groups that say how a question asks, not what about
+_HOW = ("asks", "calendar", "measures", "time", "which", "schedule", "days")
 _LOOSE = _HOW + ("subject",)  # ... or of whom
 # groups whose words say how a question asks, or that many facts name, rather than which fact it asks
 _PASSING = _LOOSE + ("attributes", "places", "life")
@@ -531,9 +532,10 @@ class Gate:
     anniversary?" by embedding, near by its words.) Never-given questions the words rule out do not count as near, nor,
     with `others`, do those about someone else (a person, an animal, a name the pool asks about) when
     the question is not (`about_someone`): "My partner wants to cook me my favorite food" is not
-    "What is my partner's favorite food?", or when they ask of someone what the question says is the user's
-    own (`mine`): "my best friend always forgets my birthday" is not "When is my best friend's birthday?". What a question says it is not about (`excluding`: "not my
-    spouse") rules out the facts and never-given questions that name it.
+    "What is my partner's favorite food?", or when they ask of someone what the question says is the
+    user's own (`mine`): "my best friend always forgets my birthday" is not "When is my best friend's
+    birthday?". What a question says it is not about (`excluding`: "not my spouse") rules out the facts
+    and never-given questions that name it.
     `answers` (fact id -> its answer and aliases): a question that already names the nearest fact's
     answer asks something else about it ("How long have I played the cello?") and is declined, as
     is one that calls another fact's animal or vehicle by its name ("What year is my Outback?"). A
@@ -709,7 +711,8 @@ class Gate:
         # friend's birthday?")
         who, own, of_them = _who(question, self._names), mine(question, self._names), theirs(question, self._names)
         return out + [u for u in self._unknown_others if (who and not who & self._unknown_who[u]) or any(
-            what & own and not any(w & them and v & what for w, v in of_them) for them, what in self._unknown_theirs[u])]
+            what & own and not any(w & them and v & what for w, v in of_them)
+            for them, what in self._unknown_theirs[u])]
 
     @cached_property
     def _unknown_theirs(self) -> dict[int, list[tuple[frozenset, frozenset]]]:
