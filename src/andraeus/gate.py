@@ -149,8 +149,10 @@ def general_pool() -> list[str]:
 _SETTINGS = ("owned", "asking", "defaults", "excluding", "known", "family", "kin", "through", "short", "numeric",
              "kinds", "numbered", "answer_asks")
 _SUBJECTS = ("people", "animals", "vehicles")  # who or what a question is about: also one "subject" group
+# groups of question words: how a detail is asked (when, which day, in what unit), not which detail
+ASKING = ("asks", "calendar", "measures")
 # groups that say how a question asks, not what about
-_HOW = ("asks", "calendar", "measures", "time", "which", "schedule", "days")
+_HOW = ASKING + ("time", "which", "schedule", "days")
 _LOOSE = _HOW + ("subject",)  # ... or of whom
 # groups whose words say how a question asks, or that many facts name, rather than which fact it asks
 _PASSING = _LOOSE + ("attributes", "places", "life")

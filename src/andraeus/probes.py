@@ -12,7 +12,7 @@ from typing import Sequence
 import yaml
 
 from .facts import Fact, FactSet, normalise_question
-from .gate import concepts, is_name
+from .gate import ASKING, concepts, is_name
 from .scoring import is_correct, normalise
 from .variations import find_leaks, named_thing, parse
 
@@ -225,7 +225,7 @@ def _detail_given(template: str, person: Fact, facts: FactSet) -> bool:
     """Does a fact ask this detail of whoever `person` names: "What breed is Pepè?" where Pepè is "our
     dog" and a fact asks "Which breed is our dog?". The fact names them by name, or asks of the same
     one ("our dog") and by no other name."""
-    wanted = frozenset(c for c in concepts(template.replace("{x}", "")) if c[0] not in ("asks", "calendar", "measures"))
+    wanted = frozenset(c for c in concepts(template.replace("{x}", "")) if c[0] not in ASKING)
     names = [n for n in _subjects(person) if is_name(n)]
     others = {n for f in facts if f is not person for n in _subjects(f) if is_name(n)} - set(names)
     who = _subject_of(person.question)
