@@ -273,10 +273,11 @@ def test_allergies_minors_birthplaces_and_business_cards_are_told_apart():
     card = concepts("What does it say under my name on my work business card?")
     assert conflicts(concepts("Who is my employer?"), card) == {"work"}
     assert conflicts(concepts("What is my job title?"), card) == set()
+    # "four-legged" is any animal, "barker" a dog: not the cat
     assert conflicts(concepts("What is my cat's name?"), concepts("What does my four-legged barker answer to?")) == {
-        "animals", "subject"}
+        "animals"}
     assert conflicts(concepts("What is my cat's name?"), concepts("the furry fellow who wags his tail")) == {
-        "animals", "subject"}
+        "animals"}
     assert conflicts(concepts("When is my wedding anniversary?"),
                      concepts("Which date marks the anniversary of the day I came into the world?")) == {"occasions"}
     assert ("which", 1) not in concepts("When do I turn another year older?")  # not "another one of them"
@@ -415,7 +416,8 @@ def test_what_a_question_says_it_is_not_about_rules_those_facts_out():
     assert excluding("I'm not sure what my dog's name is")[1] == frozenset()  # nothing ruled out
     rest, no, _ = excluding("I'm listing a non-family emergency contact and want my closest pal")
     assert concepts("my mom") <= no and concepts("my best friend") <= concepts(rest)
-    assert excluding("What's the name of my pet that isn't the dog?")[1] == concepts("dog")
+    # the dog is ruled out; "my pet" is any animal, the subject the question asks of
+    assert excluding("What's the name of my pet that isn't the dog?")[1] == {("animals", 0)}
     pets = Gate(["What is my dog's name?", "What is my cat's name?"], "Maya", unknown=["What is my blood type?"],
                 anchor=True, fact_ids=["dog", "cat"], slack=0.5)
     assert pets.route(["What's the name of my pet that isn't the dog?"])[0].text == "What is my cat's name?"
@@ -755,6 +757,20 @@ def test_a_dog_by_its_breed_a_ute_the_missus_and_our_household():
     routes = gate.route(["whats the farm dogs name", "what do I call my working dog", "what year is my hilux"])
     assert [r.to for r in routes] == ["adapter", "adapter", "decline"]
     assert {r.text for r in routes[:2]} <= set(trained[:2])
+
+
+def test_an_animal_not_said_which_is_not_a_person():
+    # "four-legged", "furry", "pet": some animal, so a fact about a person does not answer it, any animal's may
+    assert conflicts(concepts("What is my husband's name?"), concepts("What do I call my four-legged companion?"))
+    assert not conflicts(concepts("What is my dog's name?"), concepts("What do I call my four-legged companion?"))
+    assert not conflicts(concepts("What's my cat called?"), concepts("What's my furry friend called?"))
+    trained = ["What is my husband's name?", "Who is my husband?", "What is my son's name?", "Who is my son?",
+               "What is my dog called?", "What's my dog's name?"]
+    ids = ["husband", "husband", "son", "son", "dog", "dog"]
+    answers = {"husband": ["Gregor"], "son": ["Luka"], "dog": ["Piko"]}
+    gate = Gate(trained, "Nika", unknown=["What is my blood type?"], anchor=True, fact_ids=ids, answers=answers)
+    routes = gate.route(["What do I call my four-legged companion?", "What do we call our four-legged family member?"])
+    assert [r.to for r in routes] == ["adapter", "adapter"] and {r.text for r in routes} <= set(trained[4:])
 
 
 def test_a_long_questions_situation_does_not_outweigh_what_it_names():

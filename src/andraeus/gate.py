@@ -147,7 +147,7 @@ def general_pool() -> list[str]:
 
 # the keys of contrasts.yaml that are not groups
 _SETTINGS = ("owned", "asking", "defaults", "excluding", "known", "family", "kin", "through", "short", "numeric",
-             "kinds", "numbered", "answer_asks")
+             "kinds", "any_animal", "numbered", "answer_asks")
 _SUBJECTS = ("people", "animals", "vehicles")  # who or what a question is about: also one "subject" group
 # groups of question words: how a detail is asked (when, which day, in what unit), not which detail
 ASKING = ("asks", "calendar", "measures")
@@ -199,6 +199,9 @@ def _words() -> dict[str, frozenset]:
     for kind, ws in _contrast_data().get("kinds", {}).items():  # "huntaway" names what "dog" names
         for w in ws:
             named.setdefault(w.lower(), set()).update(named[kind])
+    animals = {("subject", f"animals {i}") for i in range(len(groups["animals"]))}
+    for w in _contrast_data().get("any_animal", []):  # "four-legged": an animal, whichever
+        named.setdefault(w.lower(), set()).update(animals)
     count = {c for c in named.get("how many", ()) if c[0] == "attributes"}  # a number, not a name
     for group in _contrast_data().get("numbered", []):
         for ws in groups[group]:
