@@ -773,6 +773,18 @@ def test_an_animal_not_said_which_is_not_a_person():
     assert [r.to for r in routes] == ["adapter", "adapter"] and {r.text for r in routes} <= set(trained[4:])
 
 
+def test_going_to_bed_is_not_getting_up():
+    assert conflicts(concepts("When do I get up on workdays?"), concepts("When do I usually go to bed?")) == {"sleep"}
+    assert not conflicts(concepts("When do I get up on workdays?"), concepts("when does my alarm go off"))
+    trained = ["When do I get up on workdays?", "What time do I wake up on workdays?", "What is my dog called?",
+               "What's my dog's name?"]
+    ids = ["wake_time", "wake_time", "dog", "dog"]
+    gate = Gate(trained, "Dawa", unknown=["What is my blood type?"], anchor=True, fact_ids=ids,
+                answers={"wake_time": ["5:30 am"], "dog": ["Piko"]})
+    assert [r.to for r in gate.route(["What time do I go to bed on workdays?", "when does my alarm go off"])] == [
+        "decline", "adapter"]
+
+
 def test_a_long_questions_situation_does_not_outweigh_what_it_names():
     trained = ["I need to know which office I work for.", "Which office do I work for?",
                "my surveyor registration number?", "Any idea what my surveyor registration number is?"]
