@@ -616,6 +616,13 @@ def test_common_facts_asked_in_other_shapes_get_their_equivalents():
     assert "Who was my teacher when I learned to make sails?" in equivalent_questions("Who taught me to make sails?")
     assert "Who did I learn to cook food in an earth oven from?" in equivalent_questions(
         "Who showed me how to cook food in an earth oven?")
+    # the hour one gets up is asked as the alarm's, the day kept
+    assert "What time does my alarm go off on workdays?" in equivalent_questions("When do I get up on workdays?")
+    # the year one started working somewhere is the year one started the job one has
+    assert "What year did I start my current job?" in equivalent_questions("What year did I start working at the salt pans?")
+    # a trade is taught too, and asked of a teacher or who passed it on
+    assert "Who was my teacher in the trade?" in equivalent_questions("Who taught me the trade?")
+    assert "Who taught me the trade?" in equivalent_questions("Who did I learn my craft from?")
     # "best" is "closest" only of a friend: "do I like closest" is no English
     assert _synonym_variants("Which kind of rakia do I like best?") == ["Which kind of rakia do I like most?",
                                                                        "Which kind of rakia do I like the most?"]
