@@ -971,3 +971,30 @@ def test_who_taught_me_asks_who():
                 fact_ids=["place", "teacher"], answers={"place": ["the Nefta oasis"], "teacher": ["my uncle Salah"]})
     assert ("asks", 3) in concepts("who taught me to climb palms?")
     assert [r.text for r in gate.route(["who taught me to climb palms?"])] == [trained[1]]
+
+
+def test_one_day_of_the_week_is_not_another():
+    sunday = concepts("What do I do on Sunday mornings?")
+    assert conflicts(sunday, concepts("what do i do on saturday mornings")) == {"weekdays"}
+    assert conflicts(sunday, concepts("what do i do on sunday afternoons")) == {"day_parts"}
+    assert not conflicts(sunday, concepts("my sunday morning routine?"))
+    assert not conflicts(concepts("What day is our sauna night?"), concepts("Which evening do we have sauna?"))
+    assert concepts("when does my morning shift start") & {("shifts", 0)}
+    assert not {g for g, _ in concepts("when does my morning shift start")} & {"day_parts"}
+
+
+def test_a_number_written_no_is_read_as_number():
+    assert plain_kin("my house no.?") == "my house number.?"
+    assert plain_kin("flat no. please") == "flat number. please"
+    assert plain_kin("no, my house") == "no, my house"
+
+
+def test_a_question_about_someone_is_not_passed_to_a_fact_about_the_user():
+    # "where is my wife from originally?" is nearest the wife's name, which "where" rules out; the user's
+    # own hometown is within the slack but is not about her
+    trained = ["What is my wife's name?", "Who is my wife?", "Where am I originally from?", "Where did I grow up?"]
+    ids = ["wife", "wife", "hometown", "hometown"]
+    gate = Gate(trained, "Khoa", unknown=["What is my blood type?"], anchor=True, fact_ids=ids, slack=0.5,
+                answers={"wife": ["Lan"], "hometown": ["Hue"]})
+    assert gate.route(["where is my wife from originally?"])[0].to == "decline"
+    assert gate.route(["where am I from originally?"])[0].text == "Where am I originally from?"

@@ -609,6 +609,7 @@ def test_common_facts_asked_in_other_shapes_get_their_equivalents():
     assert "When do I usually open the shop?" in equivalent_questions("What time do I usually open the shop?")
     assert "What am I allergic to?" in equivalent_questions("Is there any medicine I'm allergic to?")
     assert "Who is my partner?" in equivalent_questions("Who am I married to?")
+    assert "Who do I share my life with?" in equivalent_questions("What is my partner's name?")
     assert "Where did I get my degree?" in equivalent_questions("Where did I study chemistry?")
     assert "Who is my boss?" in equivalent_questions("Who is the head of the lab I work in?")
     assert "Who do I report to?" in equivalent_questions("Who is my manager at work?")

@@ -851,8 +851,14 @@ class Gate:
             # the one passed to must say when, which year or how many, as the question asks, and of
             # what it asks it ("What model year is my car?" is not the year the user was born)
             groups |= {"asks"} | {g for g, _ in asked & self._given[first] if g == "subject"}
+        # ... of whom the question asks, when the nearest names them: "where is my wife from originally?"
+        # passed over "What is my wife's name?" is not the user's own hometown ("my four-legged friend"
+        # asks of any animal: one of them will do)
+        subjects = {c for c in asked if c[0] == "subject"}
+        whom = subjects if subjects & self._given[first] else set()
         near_enough = [j for j in takewhile(lambda j: similar[j] >= near - self.slack, rest)
-                       if fits(j) and not self._names_answer(question, j) and all(w & self._given[j] for w in owners)]
+                       if fits(j) and not self._names_answer(question, j) and all(w & self._given[j] for w in owners)
+                       and (not whom or whom & self._given[j])]
         # ... naming what the question tells, whom aside ("the name of my employer" passed over a registration
         # number goes to "Which office do I work for?", not to "What is my mother's name?"), or else what
         # it names where the nearest failed it
