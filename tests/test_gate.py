@@ -998,3 +998,19 @@ def test_a_question_about_someone_is_not_passed_to_a_fact_about_the_user():
                 answers={"wife": ["Lan"], "hometown": ["Hue"]})
     assert gate.route(["where is my wife from originally?"])[0].to == "decline"
     assert gate.route(["where am I from originally?"])[0].text == "Where am I originally from?"
+
+
+def test_a_decimal_length_says_how_long():
+    # "7.2 m" is a length as much as "7 m": it answers "how long", whatever its fact's question words
+    trained = ["How many metres long is the mast on my own boat?", "how many metres long the mast on my boat is?",
+               "What is my dog's name?", "What is my dog called?"]
+    ids = ["mast", "mast", "dog", "dog"]
+    for answer, to in ((["7.2", "7.2 m", "7.2 metres"], "adapter"), (["7.2"], "decline")):
+        gate = Gate(trained, "Marin", unknown=["What is my blood type?"], anchor=True, fact_ids=ids,
+                    answers={"mast": answer, "dog": ["Piko"]})
+        assert gate.route(["how long is my boat's mast"])[0].to == to
+
+
+def test_a_vessel_is_a_boat():
+    assert "vehicles" in conflicts(concepts("What car do I drive?"), concepts("what sort of vessel do I sail?"))
+    assert not conflicts(concepts("Which boat do I sail myself?"), concepts("what sort of vessel do I sail?"))
