@@ -131,7 +131,8 @@ def _kin_readings() -> list[tuple[re.Pattern, Callable | str]]:
 
 def plain_kin(question: str) -> str:
     """"What's my husband's mother called?" as "What's my mother-in-law called?", "my big sis" as "my
-    older sister": relatives named through another or by a short name, in the words a fact would use."""
+    older sister": relatives named through another or by a short name, in the words a fact would use (and
+    the short forms of `short`: "my house no." as "my house number")."""
     text = question.replace("\u2019", "'")
     for pattern, word in _kin_readings():
         text = pattern.sub(word, text)
