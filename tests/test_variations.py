@@ -621,6 +621,10 @@ def test_common_facts_asked_in_other_shapes_get_their_equivalents():
     assert "What time does my alarm go off on workdays?" in equivalent_questions("When do I get up on workdays?")
     # the year one started working somewhere is the year one started the job one has
     assert "What year did I start my current job?" in equivalent_questions("What year did I start working at the salt pans?")
+    # a relative, a car and a boss asked in other shapes than the table's first ones
+    assert "What is my mother's name?" in equivalent_questions("Who is my mother?")
+    assert "What car do I drive?" in equivalent_questions("What do I drive to work?")
+    assert "Who is my boss?" in equivalent_questions("Who is the head ranger I report to?")
     # a trade is taught too, and asked of a teacher or who passed it on
     assert "Who was my teacher in the trade?" in equivalent_questions("Who taught me the trade?")
     assert "Who taught me the trade?" in equivalent_questions("Who did I learn my craft from?")
