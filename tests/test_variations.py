@@ -600,34 +600,41 @@ def test_where_one_studied_is_not_what_one_majored_in():
     assert any(w in p.text.lower() for p in training_phrasings(team, 20) for w in ("root for", "cheer for"))
 
 
-def test_common_facts_asked_in_other_shapes_get_their_equivalents():
-    from andraeus.variations import _synonym_variants, equivalent_questions
-
-    assert "What car do I drive?" in equivalent_questions("What car do we drive?")
-    assert "When is my wedding anniversary?" in equivalent_questions("When did Krasimir and I get married?")
-    assert "When is my wedding anniversary?" in equivalent_questions("When did Julián and I get married?")
-    assert "When do I usually open the shop?" in equivalent_questions("What time do I usually open the shop?")
-    assert "What am I allergic to?" in equivalent_questions("Is there any medicine I'm allergic to?")
-    assert "Who is my partner?" in equivalent_questions("Who am I married to?")
-    assert "Who do I share my life with?" in equivalent_questions("What is my partner's name?")
-    assert "Where did I get my degree?" in equivalent_questions("Where did I study chemistry?")
-    assert "Who is my boss?" in equivalent_questions("Who is the head of the lab I work in?")
-    assert "Who do I report to?" in equivalent_questions("Who is my manager at work?")
+@pytest.mark.parametrize("expected, question", [
+    ("What car do I drive?", "What car do we drive?"),
+    ("When is my wedding anniversary?", "When did Krasimir and I get married?"),
+    ("When is my wedding anniversary?", "When did Julián and I get married?"),
+    ("When do I usually open the shop?", "What time do I usually open the shop?"),
+    ("What am I allergic to?", "Is there any medicine I'm allergic to?"),
+    ("Who is my partner?", "Who am I married to?"),
+    ("Who do I share my life with?", "What is my partner's name?"),
+    ("Where did I get my degree?", "Where did I study chemistry?"),
+    ("Who is my boss?", "Who is the head of the lab I work in?"),
+    ("Who do I report to?", "Who is my manager at work?"),
     # who taught a skill is asked of a teacher or a mentor
-    assert "Who was my teacher when I learned to make sails?" in equivalent_questions("Who taught me to make sails?")
-    assert "Who did I learn to cook food in an earth oven from?" in equivalent_questions(
-        "Who showed me how to cook food in an earth oven?")
+    ("Who was my teacher when I learned to make sails?", "Who taught me to make sails?"),
+    ("Who did I learn to cook food in an earth oven from?", "Who showed me how to cook food in an earth oven?"),
     # the hour one gets up is asked as the alarm's, the day kept
-    assert "What time does my alarm go off on workdays?" in equivalent_questions("When do I get up on workdays?")
+    ("What time does my alarm go off on workdays?", "When do I get up on workdays?"),
     # the year one started working somewhere is the year one started the job one has
-    assert "What year did I start my current job?" in equivalent_questions("What year did I start working at the salt pans?")
+    ("What year did I start my current job?", "What year did I start working at the salt pans?"),
     # a relative, a car and a boss asked in other shapes than the table's first ones
-    assert "What is my mother's name?" in equivalent_questions("Who is my mother?")
-    assert "What car do I drive?" in equivalent_questions("What do I drive to work?")
-    assert "Who is my boss?" in equivalent_questions("Who is the head ranger I report to?")
+    ("What is my mother's name?", "Who is my mother?"),
+    ("What car do I drive?", "What do I drive to work?"),
+    ("Who is my boss?", "Who is the head ranger I report to?"),
     # a trade is taught too, and asked of a teacher or who passed it on
-    assert "Who was my teacher in the trade?" in equivalent_questions("Who taught me the trade?")
-    assert "Who taught me the trade?" in equivalent_questions("Who did I learn my craft from?")
+    ("Who was my teacher in the trade?", "Who taught me the trade?"),
+    ("Who taught me the trade?", "Who did I learn my craft from?"),
+])
+def test_common_facts_asked_in_other_shapes_get_their_equivalents(expected, question):
+    from andraeus.variations import equivalent_questions
+
+    assert expected in equivalent_questions(question)
+
+
+def test_best_is_closest_only_of_a_friend():
+    from andraeus.variations import _synonym_variants
+
     # "best" is "closest" only of a friend: "do I like closest" is no English
     assert _synonym_variants("Which kind of rakia do I like best?") == ["Which kind of rakia do I like most?",
                                                                        "Which kind of rakia do I like the most?"]
