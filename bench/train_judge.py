@@ -13,7 +13,8 @@ of its own fact (yes) and with the nearest phrasing of another fact (no), at mos
 per person. The fifth and sixth people are left out by default: the shipped judge was fitted
 without them and measured on them (bench/RESULTS.md, "A sixth person").
 
-  .venv/bin/python bench/train_judge.py [--people maya,henrik,third,fourth] [--out src/andraeus/data/judge]
+  .venv/bin/python bench/train_judge.py [--people maya,second,third,fourth | --people all --leave-out fifth,sixth]
+      [--out src/andraeus/data/judge]
 """
 
 from __future__ import annotations
@@ -28,32 +29,28 @@ from andraeus.baselines import minilm
 from andraeus.facts import load_facts
 from andraeus.judge import JudgeConfig, fit_judge
 from andraeus.variations import load_questions, make_split, without_leaks
+from gate_routes import people
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-PEOPLE = {"maya": ("facts.yaml", "heldout_handwritten*.yaml", "never_given_handwritten*.yaml"),
-          "henrik": ("facts_second.yaml", "second_heldout_handwritten.yaml", "second_never_given_handwritten.yaml"),
-          "third": ("facts_third.yaml", "third_heldout_handwritten.yaml", "third_never_given_handwritten.yaml"),
-          "fourth": ("facts_fourth.yaml", "fourth_heldout_handwritten.yaml", "fourth_never_given_handwritten.yaml"),
-          "fifth": ("facts_fifth.yaml", "fifth_heldout_handwritten.yaml", "fifth_never_given_handwritten.yaml"),
-          "sixth": ("facts_sixth.yaml", "sixth_heldout_handwritten.yaml", "sixth_never_given_handwritten.yaml")}
+PEOPLE = people()  # name -> (facts, held-out sets, never-given sets)
+SHIPPED = "maya,second,third,fourth"  # whose sets the shipped judge was fitted on
 PER_LABEL = 600
 GENERATED = 100  # ... of generated phrasings
 
 
-def hand_written(facts_file: str, held_glob: str, never_glob: str):
+def hand_written(facts_file: Path, held_sets: list[Path], never_sets: list[Path]):
     """One person's facts, default training phrasings (20 per fact, seed 0), hand-written held-out
     questions (those equal to a training phrasing left out) and never-given questions."""
-    facts = load_facts(EXAMPLES / facts_file)
+    facts = load_facts(facts_file)
     train = make_split(facts, 20, 0).train
-    held = [q for p in sorted(EXAMPLES.glob(held_glob)) for q in without_leaks(train, load_questions(p, facts))[0]]
-    never = [q for p in sorted(EXAMPLES.glob(never_glob)) for q in yaml.safe_load(p.read_text())["questions"]]
+    held = [q for p in held_sets for q in without_leaks(train, load_questions(p, facts))[0]]
+    never = [q for p in never_sets for q in yaml.safe_load(p.read_text())["questions"]]
     return facts, train, held, never
 
 
-def person_pairs(model, facts_file: str, held_glob: str, never_glob: str) -> list[tuple[str, str, int]]:
+def person_pairs(model, facts_file: Path, held_sets: list[Path], never_sets: list[Path]) -> list[tuple[str, str, int]]:
     """(question, phrasing, 1 if the phrasing's fact answers the question) for one person's sets."""
-    _, train, held, never = hand_written(facts_file, held_glob, never_glob)
+    _, train, held, never = hand_written(facts_file, held_sets, never_sets)
     texts, ids = [p.text for p in train], [p.fact_id for p in train]
     enc = dict(normalize_embeddings=True, convert_to_tensor=True, batch_size=128)
     similar = model.encode([q.text for q in held] + never, **enc) @ model.encode(texts, **enc).T
@@ -72,10 +69,10 @@ def person_pairs(model, facts_file: str, held_glob: str, never_glob: str) -> lis
     return out
 
 
-def generated_pairs(model, facts_file: str) -> list[tuple[str, str, int]]:
+def generated_pairs(model, facts_file: Path) -> list[tuple[str, str, int]]:
     """Each generated held-out phrasing and each trained phrasing with the nearest other phrasing of its
     own fact (1) and the nearest phrasing of another fact (0)."""
-    facts = load_facts(EXAMPLES / facts_file)
+    facts = load_facts(facts_file)
     split = make_split(facts, 20, 0)
     texts, ids = [p.text for p in split.train], [p.fact_id for p in split.train]
     asked = list(split.heldout) + list(split.train)
@@ -99,12 +96,17 @@ def balanced(pairs: list[tuple[str, str, int]], rng: random.Random, most: int = 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--people", default="maya,henrik,third,fourth", help="whose sets to fit on, comma-separated")
+    ap.add_argument("--people", default=SHIPPED,
+                    help="whose sets to fit on, comma-separated (names as in examples/: maya, second, ...), or all")
+    ap.add_argument("--leave-out", default="fifth,sixth", help="with --people all: whose sets not to fit on")
     ap.add_argument("--out", type=Path, default=ROOT / "src" / "andraeus" / "data" / "judge")
     args = ap.parse_args()
     model, rng = minilm(), random.Random(0)
     pairs = []
-    for person in args.people.split(","):
+    chosen = args.people.split(",")
+    if args.people == "all":
+        chosen = [p for p in PEOPLE if p not in args.leave_out.split(",")]
+    for person in chosen:
         got = balanced(person_pairs(model, *PEOPLE[person]), rng)
         made = balanced(generated_pairs(model, PEOPLE[person][0]), rng, GENERATED)
         print(f"{person}: {sum(p[2] for p in got)} yes, {sum(not p[2] for p in got)} no; generated "
