@@ -101,11 +101,13 @@ def main() -> None:
     ap.add_argument("--leave-out", default="fifth,sixth", help="with --people all: whose sets not to fit on")
     ap.add_argument("--out", type=Path, default=ROOT / "src" / "andraeus" / "data" / "judge")
     args = ap.parse_args()
-    model, rng = minilm(), random.Random(0)
-    pairs = []
     chosen = args.people.split(",")
     if args.people == "all":
         chosen = [p for p in PEOPLE if p not in args.leave_out.split(",")]
+    if unknown := [p for p in chosen if p not in PEOPLE]:
+        ap.error(f"no such people in examples/: {', '.join(unknown)} (names: {', '.join(PEOPLE)})")
+    model, rng = minilm(), random.Random(0)
+    pairs = []
     for person in chosen:
         got = balanced(person_pairs(model, *PEOPLE[person]), rng)
         made = balanced(generated_pairs(model, PEOPLE[person][0]), rng, GENERATED)
