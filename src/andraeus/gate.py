@@ -227,6 +227,12 @@ def with_kind(text: str) -> str:
     return text
 
 
+def as_the_gate_reads(question: str, person: str | None) -> str:
+    """A question as the gate compares it with the phrasings (and the judge reads it): in the user's own
+    voice ("Where was Maya born?" as "Where was I born?"), relatives plainly named, each kind said."""
+    return with_kind(plain_kin(in_own_voice(question, person)))
+
+
 @cache
 def _lexicon() -> list[tuple[re.Pattern, frozenset[tuple[str, int]]]]:
     """Each word of data/contrasts.yaml as a pattern and the (group, concept)s it names, longest words
@@ -924,8 +930,18 @@ class Gate:
 
     def route(self, questions: Sequence[str]) -> list[Route]:
         """Each question's route, in order."""
+        routes, beside = self.before_judge(questions)
+        if self.judge is None:
+            return routes
+        return self._judged(questions, routes, beside)
+
+    def before_judge(self, questions: Sequence[str]) -> tuple[list[Route], list[tuple[int, Route] | None]]:
+        """Each question's route without the judge, and beside it the trained phrasing (an index into
+        the phrasings) it is answered from or declined beside, the pair the judge reads, with the route
+        that answers it from that phrasing; None where there is nothing to read (sent to the base model,
+        or nearest a trained decline)."""
         if not questions:
-            return []
+            return [], []
         # "How old is Biscuit?", "What's Tomasz's job?": someone the facts name is in the person's world,
         # not the base model's, so such a question is the gate's to answer or decline
         # ... and so is "What's the address of Kertész Zongoraműhely?": the user's own workshop, whatever
@@ -935,9 +951,9 @@ class Gate:
         said = [o or is_personal(in_own_voice(q, None), self.person) or self._names_someone(q)
                 for q, o in zip(questions, own)]
         if not self.personal:  # nothing to compare with: words only
-            return [Route("adapter" if s else "base", q) for q, s in zip(questions, said)]
+            return [Route("adapter" if s else "base", q) for q, s in zip(questions, said)], [None] * len(questions)
         model, (mine, general, unknown) = self._embedder
-        voiced = [with_kind(plain_kin(in_own_voice(x, self.person))) for x in questions]
+        voiced = [as_the_gate_reads(x, self.person) for x in questions]
         q = model.encode(voiced, normalize_embeddings=True, convert_to_tensor=True)
         similar = q @ mine.T
         to_general = (q @ general.T).max(1).values
@@ -960,7 +976,7 @@ class Gate:
             for i, words in enumerate(asked or []):  # a never-given question ruled out is not a match
                 to_unknown[i, self._ruled_out(parts[i].rest, words, parts[i].no)] = -1.0
             to_unknown, nearest_unknown = to_unknown.max(1)
-        out, sent = [], []  # sent: the trained phrasing each question is answered from or declined beside
+        out, beside = [], []  # the trained phrasing each question is answered from or declined beside
         for i, question in enumerate(questions):
             lean = LEAN if said[i] and contrast and self._agrees(asked[i], int(which[i])) else 0.0
             general_like = not own[i] and to_general[i] >= near[i] + lean and \
@@ -977,28 +993,29 @@ class Gate:
                   else int(which[i])) is None:
                 out.append(Route("decline", question))  # the contrast words rule out every near fact
             else:
-                sent.append((i, best))
                 out.append(self._to_adapter(question, best, float(similar[i, best])))
+                beside.append((best, out[-1]))
                 continue
-            if out[-1].to == "decline":
-                sent.append((i, int(which[i])))
-        return self._judged(questions, voiced, out, sent, similar) if self.judge is not None else out
+            j = int(which[i])
+            beside.append((j, self._to_adapter(question, j, float(similar[i, j]))) if out[-1].to == "decline" else None)
+        ids = self.fact_ids or [None] * len(self.personal)
+        return out, [b if b is not None and ids[b[0]] is not None else None for b in beside]
 
     def _to_adapter(self, question: str, j: int, similarity: float) -> Route:
         """Answered from trained phrasing j: asked as that phrasing when anchoring (and near enough)."""
         return Route("adapter", self.personal[j] if self.anchor and similarity >= self.anchor_floor else question)
 
-    def _judged(self, questions: Sequence[str], voiced: Sequence[str], out: list[Route], sent: list[tuple[int, int]],
-                similar) -> list[Route]:
+    def _judged(self, questions: Sequence[str], out: list[Route],
+                beside: list[tuple[int, Route] | None]) -> list[Route]:
         """The judge's last word on the questions answered from or declined beside a fact's phrasing,
-        read in the user's voice ("Where was Maya born?" as "Where was I born?", as the phrasings say)."""
-        ids = self.fact_ids or [None] * len(self.personal)
-        sent = [(i, j) for i, j in sent if ids[j] is not None]  # a trained decline answers nothing to judge
-        scores = self.judge.scores([(voiced[i], self.personal[j]) for i, j in sent])
+        read as the gate reads them ("Where was Maya born?" as "Where was I born?", as the phrasings say)."""
+        sent = [(i, b) for i, b in enumerate(beside) if b is not None]
+        scores = self.judge.scores([(as_the_gate_reads(questions[i], self.person), self.personal[j])
+                                    for i, (j, _) in sent])
         out = list(out)
-        for (i, j), score in zip(sent, scores):
+        for (i, (_, answered)), score in zip(sent, scores):
             if out[i].to == "adapter" and score < self.judge.threshold:
                 out[i] = Route("decline", questions[i])
             elif out[i].to == "decline" and score >= self.judge.override:
-                out[i] = self._to_adapter(questions[i], j, float(similar[i, j]))
+                out[i] = answered
         return out
