@@ -418,6 +418,18 @@ def test_unknown_questions_do_not_ask_a_detail_a_fact_gives_of_them():
     assert "When is Khoa's birthday?" not in pool and "When is Hân's birthday?" in pool  # the son's, not hers
 
 
+def test_unknown_questions_ask_no_details_of_a_street_and_nothing_a_fact_answers_in_other_words():
+    from andraeus.probes import unknown_questions
+
+    facts = FactSet((Fact("street", "Which street do I live on in Asten?", "Prinsenstraat"),
+                     Fact("boss", "Who is my foreman at the foundry?", "Marijke Timmers"),
+                     Fact("car", "What car do I drive?", "Fiat Panda")), person="Joost")
+    pool = unknown_questions(facts)
+    assert not [q for q in pool if "my street" in q]  # "Where does my street live?" asks nothing
+    assert "How old is my car?" in pool  # a vehicle has details a fact may not give
+    assert "Who is my manager at work?" not in pool  # the foreman is who one reports to
+
+
 def test_unknown_questions_ask_details_of_what_the_facts_name_but_never_the_facts(small_facts):
     from andraeus.probes import abstain_questions, unknown_questions
 

@@ -557,6 +557,19 @@ def test_a_coffee_order_is_how_one_takes_ones_coffee():
     assert "How do I take my coffee?" in equivalent_questions("What's my usual coffee order?")
 
 
+def test_a_workplace_boss_commute_street_and_club_are_asked_in_common_words():
+    from andraeus.variations import equivalent_questions
+
+    assert "Who is my employer?" in equivalent_questions("Which foundry do I work for?")
+    assert "Who is my boss?" in equivalent_questions("Who is my foreman at the foundry?")
+    assert "How do I commute?" in equivalent_questions("How do I get to work?")
+    assert "What is the name of my street?" in equivalent_questions("Which street do I live on in Asten?")
+    assert "Which club do I belong to?" in equivalent_questions("Which club am I a member of?")
+    # not every "how do I get to" is a commute, nor every "do I work" an employer
+    assert equivalent_questions("How do I get to the market?") == []
+    assert equivalent_questions("Which days do I work?") == []
+
+
 def test_equivalent_questions_of_an_unknown_question_are_none():
     from andraeus.variations import equivalent_questions
 

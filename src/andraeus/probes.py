@@ -14,7 +14,7 @@ import yaml
 from .facts import Fact, FactSet, normalise_question
 from .gate import ASKING, concepts, is_name
 from .scoring import is_correct, normalise
-from .variations import find_leaks, named_thing, parse
+from .variations import equivalent_questions, find_leaks, named_thing, parse
 
 DECLINE = re.compile(
     r"\b(i don ?t know|i do not know|not sure|haven ?t told|have not told|never told|didn ?t tell|did not tell|"
@@ -170,13 +170,12 @@ def _near_topic(a: str, b: str) -> bool:
     return noun(a) is not None and noun(a) == noun(b)
 
 
-_NOT_THINGS = {"year", "day", "date", "month", "time", "city", "country", "town", "place"}
-
-
 def _subjects(fact: Fact) -> list[str]:
     """Who or what a fact names: "my dog" and "Biscuit" for "What is my dog's name?" -> Biscuit, "my
     best friend" for "Who is my best friend?", "Juma Kalinga" for "Who is my chainman on survey jobs?",
-    "my car" for "What car do I drive?"; none for facts that name no one ("When is my birthday?")."""
+    "my car" for "What car do I drive?"; none for facts that name no one ("When is my birthday?"), nor for
+    "Which street do I live on?" or "What instrument do I play?": a street has no age, phone or birthday
+    to ask of it, so "which X" names something only where X is a person, an animal or a vehicle."""
     p = parse(fact.question)
     thing = named_thing(p)
     names = [a for a in fact.accepted if is_name(a)]  # the name and what else it is called ("Franc", "Franci")
@@ -185,7 +184,7 @@ def _subjects(fact: Fact) -> list[str]:
     if re.match(r"(?i)\W*who\b", fact.question):
         return names  # "Who is my manager at work?" -> "Bahodir Karimov": someone, by name alone
     thing = re.fullmatch(r"(?:what|which) ([a-z]+)", p.wh or "")
-    return [f"my {thing.group(1)}"] if thing and thing.group(1) not in _NOT_THINGS else []
+    return [f"my {thing.group(1)}"] if thing and _subject_of(f"my {thing.group(1)}") else []
 
 
 def asked_of(question: str, name: str) -> str:
@@ -211,7 +210,9 @@ def unknown_questions(facts: FactSet) -> list[str]:
     details += [asked_of(f.question, n) for g in named for n in _subjects(g) for f in facts
                 if (f not in named or n not in _subjects(f)) and not _shared(f, g)]
     near = [p.question for p in abstain_questions(facts)] + [f.question for f in abstain_training_facts(facts)]
-    taken = {normalise_question(q) for f in facts for q in [f.question, *_also_asked(f, named)]}
+    # what a fact answers in other words is not unknown: "Who is my manager at work?" beside a foreman
+    taken = {normalise_question(q) for f in facts
+             for q in [f.question, *_also_asked(f, named), *equivalent_questions(f.question, f.answer)]}
     return [q for q in dict.fromkeys(details + near + data["generic"])
             if normalise_question(q) not in taken and not any(_same_topic(q, f.question) for f in facts)]
 
