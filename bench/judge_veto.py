@@ -20,7 +20,7 @@ import argparse
 from pathlib import Path
 
 from andraeus.facts import load_facts
-from andraeus.gate import Gate, as_the_gate_reads
+from andraeus.gate import as_the_gate_reads
 from andraeus.judge import Judge
 from gate_routes import default_saved, hand_written, people, served_gate
 from gate_study import trained
@@ -38,10 +38,8 @@ def routed(facts_path: Path, held: list[Path], never: list[Path],
     facts = load_facts(facts_path)
     train, texts, ids = trained(default_saved(facts))
     rows = hand_written(facts, train, held, never)
-    gate: Gate = served_gate(facts, texts, ids)
-    routes, beside = gate.before_judge([q for _, q, _ in rows])
-    sent = [(want, q, r.to, j) for (_, q, want), r, b in zip(rows, routes, beside) if b is not None
-            for j in [b[0]]]
+    routes, beside = served_gate(facts, texts, ids).before_judge([q for _, q, _ in rows])
+    sent = [(want, q, r.to, b[0]) for (_, q, want), r, b in zip(rows, routes, beside) if b is not None]
     scores = judge.scores([(as_the_gate_reads(q, facts.person), texts[j]) for _, q, _, j in sent])
     asked_never = sum(want == "decline" for _, _, want in rows)
     return ([("never" if want == "decline" else "held", to, ids[j] == want, s)
