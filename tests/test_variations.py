@@ -562,6 +562,7 @@ def test_a_workplace_boss_commute_street_and_club_are_asked_in_common_words():
 
     assert "Who is my employer?" in equivalent_questions("Which foundry do I work for?")
     assert "Who is my boss?" in equivalent_questions("Who is my foreman at the foundry?")
+    assert "Who is my boss?" in equivalent_questions("Who runs the workshop I work at?")
     assert "How do I commute?" in equivalent_questions("How do I get to work?")
     assert "What is the name of my street?" in equivalent_questions("Which street do I live on in Asten?")
     assert "Which club do I belong to?" in equivalent_questions("Which club am I a member of?")
