@@ -378,6 +378,17 @@ def is_name(text: str) -> bool:
     return 0 < len(words) <= 2 and all(w[:1].isupper() and re.fullmatch(r"[^\W\d_][\w'-]*", w) for w in words)
 
 
+def label_questions(fact_id: str) -> list[str]:
+    """A fact's id asked as the user's own label for it: "best_friend" -> "What is my best friend?" and "my
+    best friend?". The gate compares questions with these too (never trained): a facts file may say
+    "best_friend: Who do I call when I need to vent?", and its owner asks "Who's my best friend?". None
+    for an id with a digit ("fact-3", "q1"): a number, not a label."""
+    words = " ".join(re.split(r"[\W_]+", fact_id)).strip().lower()
+    if not words or any(c.isdigit() for c in words):
+        return []
+    return [f"What is my {words}?", f"my {words}?"]
+
+
 def names_in(pool: Sequence[str]) -> frozenset[str]:
     """The names the never-given pool asks about ("When is Tomasz's birthday?", "Matevž's"), lowercased."""
     return frozenset(n.lower() for q in pool for n in _NAME_POSSESSIVE.findall(q)
@@ -535,7 +546,8 @@ class Gate:
     nearest trained phrasing instead of the user's words, when that phrasing is at least
     `anchor_floor` similar (an unrelated remark is asked as written).
 
-    `fact_ids`: the fact each trained phrasing answers. When the gate declines, a fact that the
+    `fact_ids`: the fact each trained phrasing answers; with `labels`, a question is compared with each
+    fact's id too, read as its owner's label for it (`label_questions`). When the gate declines, a fact that the
     question's contrast words rule out (`conflicts`: "my mom" against a fact about "my sister") is
     passed over for the nearest one they allow, if that is within `slack` of the nearest; if none
     is, the question is declined. (The one passed to must name what the question tells, whom aside ("the
@@ -573,11 +585,16 @@ class Gate:
     def __init__(self, personal: Sequence[str], person: str | None = None, general: Sequence[str] | None = None,
                  unknown: Sequence[str] = (), anchor: bool = False, margin: float = 0.1, anchor_floor: float = 0.3,
                  fact_ids: Sequence[str | None] | None = None, slack: float = 0.2,
-                 answers: dict[str, Sequence[str]] | None = None, others: bool = True, judge=None):
-        self.personal = list(personal)
+                 answers: dict[str, Sequence[str]] | None = None, others: bool = True, judge=None,
+                 labels: bool = True):
+        self.given = len(personal)  # the phrasings given; the facts' labels follow them (`label_questions`)
+        self.labels = labels
+        keys = [(q, f) for f in dict.fromkeys(fact_ids or ()) if f is not None and labels
+                for q in label_questions(f)]
+        self.personal = list(personal) + [q for q, _ in keys]
         self.judge = judge
         self.others = others
-        self.fact_ids = list(fact_ids) if fact_ids is not None else None
+        self.fact_ids = list(fact_ids) + [f for _, f in keys] if fact_ids is not None else None
         self.slack = slack
         self.given_answers = dict(answers or {})
         self.answers = {f: [f" {normalise(a)} " for a in said] for f, said in self.given_answers.items()}
@@ -921,8 +938,10 @@ class Gate:
 
     def _variant(self, anchor: bool, keep: list[int]) -> "Gate":
         """A copy that anchors or not and keeps these never-given questions, reusing the embeddings."""
-        gate = Gate(self.personal, self.person, self.general, [self.unknown[i] for i in keep], anchor, self.margin,
-                    self.anchor_floor, self.fact_ids, self.slack, self.given_answers, self.others, self.judge)
+        ids = self.fact_ids[:self.given] if self.fact_ids is not None else None
+        gate = Gate(self.personal[:self.given], self.person, self.general, [self.unknown[i] for i in keep], anchor,
+                    self.margin, self.anchor_floor, ids, self.slack, self.given_answers, self.others, self.judge,
+                    self.labels)
         if "_embedder" in self.__dict__:
             model, (mine, general, unknown) = self._embedder
             gate.__dict__["_embedder"] = (model, (mine, general, unknown[keep] if keep else None))
@@ -1002,7 +1021,10 @@ class Gate:
         return out, [b if b is not None and ids[b[0]] is not None else None for b in beside]
 
     def _to_adapter(self, question: str, j: int, similarity: float) -> Route:
-        """Answered from trained phrasing j: asked as that phrasing when anchoring (and near enough)."""
+        """Answered from trained phrasing j: asked as that phrasing when anchoring (and near enough); a
+        fact's label is not trained, so as the fact's own question."""
+        if j >= self.given:
+            j = self._fact_phrasing[self.fact_ids[j]]
         return Route("adapter", self.personal[j] if self.anchor and similarity >= self.anchor_floor else question)
 
     def _judged(self, questions: Sequence[str], out: list[Route],
