@@ -412,6 +412,14 @@ def test_a_question_that_calls_an_animal_or_vehicle_by_its_name_asks_about_it():
     assert unnamed.route(["what color is my outback"])[0].to == "adapter"  # the car's name unknown: nothing named
 
 
+def test_a_word_the_phrasings_say_names_no_vehicle():
+    trained = ["How many years have I been piloting on the Mekong?", "Which company owns the boat I pilot?"]
+    gate = Gate(trained, "Souk", unknown=["What is my blood type?"], anchor=True, fact_ids=["years", "owner"],
+                answers={"years": ["17"], "owner": ["Mekong Sunset Cruises"]})
+    # "Mekong" of the boat's owner is the river the user works on, not the owner named
+    assert gate.route(["Before I forget, how many years have I been piloting on the Mekong?"])[0].to == "adapter"
+
+
 def test_each_fact_asked_of_someone_else_is_never_given():
     trained = ["What am I allergic to?", "Which food gives me an allergic reaction?",
                "When is my wedding anniversary?", "What day did I get married?"]

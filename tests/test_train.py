@@ -430,6 +430,17 @@ def test_unknown_questions_ask_no_details_of_a_street_and_nothing_a_fact_answers
     assert "Who is my manager at work?" not in pool  # the foreman is who one reports to
 
 
+def test_unknown_questions_ask_the_users_own_facts_of_people_and_animals_not_of_vehicles():
+    from andraeus.probes import unknown_questions
+
+    facts = FactSet((Fact("boat", "What is the name of the boat I pilot?", "Nang Khao"),
+                     Fact("dog", "What is my dog's name?", "Lao"),
+                     Fact("years", "How many years have I been piloting on the Mekong?", "17")), person="Souk")
+    pool = unknown_questions(facts)
+    assert not [q for q in pool if "have the boat I pilot been" in q or "have Nang Khao been" in q]
+    assert "How many years have my dog been piloting on the Mekong?" in pool  # an animal is still someone
+
+
 def test_unknown_questions_ask_details_of_what_the_facts_name_but_never_the_facts(small_facts):
     from andraeus.probes import abstain_questions, unknown_questions
 

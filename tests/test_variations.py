@@ -566,6 +566,9 @@ def test_a_workplace_boss_commute_street_and_club_are_asked_in_common_words():
     assert "How do I commute?" in equivalent_questions("How do I get to work?")
     assert "What is the name of my street?" in equivalent_questions("Which street do I live on in Asten?")
     assert "Which club do I belong to?" in equivalent_questions("Which club am I a member of?")
+    assert "Where was I born?" in equivalent_questions("In which village was I born?")
+    assert "What is my birthplace?" in equivalent_questions("Where was I born?")
+    assert "Where was I born?" not in equivalent_questions("Which hospital was I born in?")
     # not every "how do I get to" is a commute, nor every "do I work" an employer
     assert equivalent_questions("How do I get to the market?") == []
     assert equivalent_questions("Which days do I work?") == []

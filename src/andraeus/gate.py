@@ -790,10 +790,13 @@ class Gate:
     @cached_property
     def _possessions(self) -> dict[str, list[str]]:
         """Per fact whose phrasings name an animal or a vehicle, the words that name it in a question:
-        its answers and their longer words ("outback" of "Subaru Outback"), normalised and padded."""
+        its answers and their longer words ("outback" of "Subaru Outback") that no phrasing says,
+        normalised and padded."""
         owned = {f for f, kinds in self._things.items() if kinds}
-        return {f: self.answers[f] + [f" {w} " for a in self.answers[f] for w in a.split() if len(w) >= 4]
-                for f in owned if f in self.answers}
+        # not a word the phrasings say: "Mekong" of "Mekong Sunset Cruises" is the river the user works on
+        said = {w for text in self.personal[:self.given] for w in normalise(text).split()}
+        return {f: self.answers[f] + [f" {w} " for a in self.answers[f] for w in a.split()
+                                      if len(w) >= 4 and w not in said] for f in owned if f in self.answers}
 
     @cached_property
     def _plain(self) -> frozenset[str]:

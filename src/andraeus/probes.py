@@ -207,7 +207,7 @@ def unknown_questions(facts: FactSet) -> list[str]:
     # each fact asked of everyone the facts name, by name and as "my ...": the user's allergy is
     # neither Tomasz's nor "my partner's"
     named = [f for f in facts if f.answer in subjects]
-    details += [asked_of(f.question, n) for g in named for n in _subjects(g) for f in facts
+    details += [asked_of(f.question, n) for g in named if _of_someone(g) for n in _subjects(g) for f in facts
                 if (f not in named or n not in _subjects(f)) and not _shared(f, g)]
     near = [p.question for p in abstain_questions(facts)] + [f.question for f in abstain_training_facts(facts)]
     # what a fact answers in other words is not unknown: "Who is my manager at work?" beside a foreman
@@ -215,6 +215,12 @@ def unknown_questions(facts: FactSet) -> list[str]:
              for q in [f.question, *_also_asked(f, named), *equivalent_questions(f.question, f.answer)]}
     return [q for q in dict.fromkeys(details + near + data["generic"])
             if normalise_question(q) not in taken and not any(_same_topic(q, f.question) for f in facts)]
+
+
+def _of_someone(fact: Fact) -> bool:
+    """Does the fact name someone whom the user's own facts can be asked of: a person or an animal, not a
+    vehicle ("How many years have the boat I pilot been piloting on the Mekong?" asks nothing)?"""
+    return not any(c[0] == "vehicles" for s in _subjects(fact) for c in concepts(s))
 
 
 def _subject_of(question: str) -> frozenset:
