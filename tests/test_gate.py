@@ -683,12 +683,22 @@ def test_the_next_appointment_is_not_the_last_and_a_dislike_is_asked_as_such():
     next_visit = concepts("When is my next dentist appointment?")
     assert conflicts(next_visit, concepts("when was my last dentist appointment")) == {"schedule"}
     assert conflicts(next_visit, concepts("when's my upcoming dentist visit")) == set()
-    assert conflicts(next_visit, concepts("Who lives next door?")) == set()  # only when both name one
+    # "next door" is no visit (schedule only when both name one); a "who" question is no "when" one
+    assert conflicts(next_visit, concepts("Who lives next door?")) == {"asks"}
     assert concepts("What is my last name?") == concepts("What is my surname?")  # "last name" is no date
     trained = ["Which place do I love hiking to most?", "Where do I most like to hike?", "What food do I hate?"]
     gate = Gate(trained, "Ximena", unknown=["What is my blood type?"], anchor=True, fact_ids=["hike", "hike", "hated"])
     assert [r.to for r in gate.route(["What's my least favourite hike?", "What's my favourite hike?",
                                       "Which food do I dislike?"])] == ["decline", "adapter", "adapter"]
+
+
+def test_a_question_opening_who_asks_who_and_a_relative_who_asks_nothing():
+    asks_who = concepts("Who is my buyer?") & concepts("who's my buyer")
+    assert asks_who <= concepts("Who buys my cured vanilla?")
+    assert asks_who <= concepts("Quick one, who repairs my truck?")
+    assert not asks_who & concepts("What does the man who repairs my truck charge?")
+    assert conflicts(concepts("How much does my buyer pay per kilo?"), concepts("Who buys my cured vanilla?")) == \
+        {"asks"}
 
 
 def test_do_i_have_a_daughter_asks_about_a_daughter():

@@ -260,6 +260,8 @@ def concepts(text: str) -> frozenset[tuple[str, int]]:
     text = re.sub(r"(?<!\w)(['\"])([^'\"]*)\1(?!\w)", r"\2", text)  # "said 'I do'": quotes are not words
     text = re.sub(r"(?i)\b(ex)-(?=[a-z])", r"\1 ", text)  # "my ex-husband": a husband, and a former one
     found: set[tuple[str, int]] = set()
+    if re.search(r"(?i)(?:^|[,;:?!.]\s*|\b(?:and|but|so)\s+)who\s+[a-z]+", text):  # "who buys ...": asks who
+        found |= _words()["who is"]
     for pattern, named in _lexicon():
         # a word matched is gone ("best friend" is not also "friend"), the words around it are not
         # ("my eldest daughter": "eldest" too)
