@@ -1048,3 +1048,14 @@ def test_a_decimal_length_says_how_long():
 def test_a_vessel_is_a_boat():
     assert "vehicles" in conflicts(concepts("What car do I drive?"), concepts("what sort of vessel do I sail?"))
     assert not conflicts(concepts("Which boat do I sail myself?"), concepts("what sort of vessel do I sail?"))
+
+
+def test_a_season_a_yak_and_a_first_son_are_told_apart():
+    summer = concepts("Which pasture do I take the herd to in summer?")
+    assert conflicts(summer, concepts("Which pasture do I move the herd to for the winter?")) == {"seasons"}
+    assert conflicts(summer, concepts("Where did I fall and break my wrist?")) == set()  # "fall", a verb
+    assert "animals" in conflicts(concepts("How many yaks are in my herd?"), concepts("How many horses do I keep?"))
+    eldest = concepts("Who is my eldest son?")
+    assert conflicts(eldest, concepts("my first boy, whats his name")) == set()  # not a former son
+    assert conflicts(concepts("Who is my youngest daughter?"), concepts("What's my first child called?")) == {"order"}
+    assert conflicts(concepts("What car do I drive now?"), concepts("What was my first car?")) == {"time"}
