@@ -139,6 +139,9 @@ def test_a_facts_id_is_its_owners_label_for_it():
     unlabelled = Gate(trained, "Maya", unknown=unknown, anchor=True, fact_ids=ids, answers=answers, labels=False)
     assert [r.to for r in unlabelled.route(asked)] == ["decline"] * 2
     assert gate.leaving_out(unknown[:1]).personal == gate.personal  # a variant keeps one set of labels
+    # a label whose every word a phrasing says is a shorter copy of it, nearer short never-given questions
+    said = Gate(["What is my favorite color?", "Who do I live with?"], "Maya", fact_ids=["color", "partner"])
+    assert said.personal[said.given:] == ["What is my partner?", "my partner?"]
 
 
 def test_question_words_tell_when_from_where_and_which_year():

@@ -391,6 +391,18 @@ def label_questions(fact_id: str) -> list[str]:
     return [f"What is my {words}?", f"my {words}?"]
 
 
+def _label_keys(personal: Sequence[str], fact_ids: Sequence[str | None]) -> list[tuple[str, str]]:
+    """Each fact's `label_questions` with its id, but for a fact whose phrasings already say every word
+    of its id ("color" beside "What is my favorite color?"): that label is only a shorter copy of a
+    phrasing, nearer any short never-given question ("What is my blood type?")."""
+    said: dict[str, set[str]] = {}
+    for q, f in zip(personal, fact_ids):
+        if f is not None:
+            said.setdefault(f, set()).update(re.findall(r"[^\W_]+", q.lower()))
+    return [(q, f) for f, words in said.items() if not set(re.findall(r"[^\W_]+", f.lower())) <= words
+            for q in label_questions(f)]
+
+
 def names_in(pool: Sequence[str]) -> frozenset[str]:
     """The names the never-given pool asks about ("When is Tomasz's birthday?", "Matevž's"), lowercased."""
     return frozenset(n.lower() for q in pool for n in _NAME_POSSESSIVE.findall(q)
@@ -549,7 +561,7 @@ class Gate:
     `anchor_floor` similar (an unrelated remark is asked as written).
 
     `fact_ids`: the fact each trained phrasing answers; with `labels`, a question is compared with each
-    fact's id too, read as its owner's label for it (`label_questions`). When the gate declines, a fact that the
+    fact's id too, read as its owner's label for it (`label_questions`; not an id its phrasings all say). When the gate declines, a fact that the
     question's contrast words rule out (`conflicts`: "my mom" against a fact about "my sister") is
     passed over for the nearest one they allow, if that is within `slack` of the nearest; if none
     is, the question is declined. (The one passed to must name what the question tells, whom aside ("the
@@ -591,8 +603,7 @@ class Gate:
                  labels: bool = True):
         self.given = len(personal)  # the phrasings given; the facts' labels follow them (`label_questions`)
         self.labels = labels
-        keys = [(q, f) for f in dict.fromkeys(fact_ids or ()) if f is not None and labels
-                for q in label_questions(f)]
+        keys = _label_keys(personal, fact_ids or ()) if labels else []
         self.personal = list(personal) + [q for q, _ in keys]
         self.judge = judge
         self.others = others
