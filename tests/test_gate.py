@@ -117,13 +117,13 @@ def test_gate_passes_over_a_ruled_out_fact_for_a_near_one_the_words_allow():
 def test_an_adapters_gate_knows_which_fact_each_trained_phrasing_answers():
     from andraeus.answer import make_gate
 
-    saved = {"train": [{"fact_id": "dog", "text": "What is my dog's name?", "family": "formal"}], "answers": {"dog": ["Rex"]},
+    saved = {"train": [{"fact_id": "pet", "text": "What is my dog's name?", "family": "formal"}], "answers": {"pet": ["Rex"]},
              "abstain_train": ["What is my horse's name?"], "unknown": ["What is my blood type?"]}
     gate = make_gate({"gate": True, "anchor": True}, saved, "Maya")
     assert gate.personal[:gate.given] == ["What is my dog's name?", "What is my horse's name?"]
-    assert gate.fact_ids[:gate.given] == ["dog", None]
-    assert gate.personal[gate.given:] == ["What is my dog?", "my dog?"] and gate.fact_ids[gate.given:] == ["dog"] * 2
-    assert gate.answers == {"dog": [" rex "]}
+    assert gate.fact_ids[:gate.given] == ["pet", None]
+    assert gate.personal[gate.given:] == ["What is my pet?", "my pet?"] and gate.fact_ids[gate.given:] == ["pet"] * 2
+    assert gate.answers == {"pet": [" rex "]}
     assert make_gate({"gate": False}, saved, "Maya") is None
 
 
