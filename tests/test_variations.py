@@ -569,6 +569,7 @@ def test_a_workplace_boss_commute_street_and_club_are_asked_in_common_words():
     assert "Where was I born?" in equivalent_questions("In which village was I born?")
     assert "What is my birthplace?" in equivalent_questions("Where was I born?")
     assert "Where was I born?" not in equivalent_questions("Which hospital was I born in?")
+    assert "What do I do for a living?" in equivalent_questions("What is my trade?")
     # not every "how do I get to" is a commute, nor every "do I work" an employer
     assert equivalent_questions("How do I get to the market?") == []
     assert equivalent_questions("Which days do I work?") == []
