@@ -254,13 +254,18 @@ def _lexicon() -> list[tuple[re.Pattern, frozenset[tuple[str, int]]]]:
     return out
 
 
+# a "who" that opens a question or a clause asks who ("Who buys my vanilla?", "Quick one, who repairs my
+# truck?"); a relative one ("the man who repairs my truck") asks nothing
+_ASKS_WHO = re.compile(r"(?i)(?:^|[,;:?!.]\s*|\b(?:and|but|so)\s+)who\s+[a-z]+")
+
+
 def concepts(text: str) -> frozenset[tuple[str, int]]:
     """The contrast concepts a text names, as (group, index): "my mom's name" names a person and a name."""
     text = text.replace("\u2019", "'")
     text = re.sub(r"(?<!\w)(['\"])([^'\"]*)\1(?!\w)", r"\2", text)  # "said 'I do'": quotes are not words
     text = re.sub(r"(?i)\b(ex)-(?=[a-z])", r"\1 ", text)  # "my ex-husband": a husband, and a former one
     found: set[tuple[str, int]] = set()
-    if re.search(r"(?i)(?:^|[,;:?!.]\s*|\b(?:and|but|so)\s+)who\s+[a-z]+", text):  # "who buys ...": asks who
+    if _ASKS_WHO.search(text):
         found |= _words()["who is"]
     for pattern, named in _lexicon():
         # a word matched is gone ("best friend" is not also "friend"), the words around it are not
@@ -561,11 +566,11 @@ class Gate:
     `anchor_floor` similar (an unrelated remark is asked as written).
 
     `fact_ids`: the fact each trained phrasing answers; with `labels`, a question is compared with each
-    fact's id too, read as its owner's label for it (`label_questions`; not an id its phrasings all say). When the gate declines, a fact that the
-    question's contrast words rule out (`conflicts`: "my mom" against a fact about "my sister") is
-    passed over for the nearest one they allow, if that is within `slack` of the nearest; if none
-    is, the question is declined. (The one passed to must name what the question tells, whom aside ("the
-    name of my employer" passed over a registration number, to the employer), or else what the question's
+    fact's id too, read as its owner's label for it (`label_questions`; not an id its phrasings all say).
+    When the gate declines, a fact that the question's contrast words rule out (`conflicts`: "my mom"
+    against a fact about "my sister") is passed over for the nearest one they allow, if that is within
+    `slack` of the nearest; if none is, the question is declined. (The one passed to must name what the
+    question tells, whom aside ("the name of my employer" passed over a registration number, to the employer), or else what the question's
     words name there, so the slack can be wide: "the day I said 'I do'" is far from "When is my
     anniversary?" by embedding, near by its words.) Never-given questions the words rule out do not count as near, nor,
     with `others`, do those about someone else (a person, an animal, a name the pool asks about) when
