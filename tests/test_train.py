@@ -441,6 +441,19 @@ def test_unknown_questions_ask_the_users_own_facts_of_people_and_animals_not_of_
     assert "How many years have my dog been piloting on the Mekong?" in pool  # an animal is still someone
 
 
+def test_unknown_questions_ask_the_users_own_facts_not_of_the_premises_they_work_in():
+    from andraeus.probes import unknown_questions
+
+    facts = FactSet((Fact("workshop", "What is my workshop called?", "Mvuli Woodcraft"),
+                     Fact("apprentices", "How many apprentices do I have?", "3"),
+                     Fact("daughter", "What is my daughter's name?", "Nyokabi")), person="Wanjiru")
+    pool = unknown_questions(facts)
+    assert "How many apprentices does my workshop have?" not in pool  # the user's own apprentices
+    assert "How many apprentices does Mvuli Woodcraft have?" not in pool
+    assert "How many apprentices does my daughter have?" in pool  # a person is still someone
+    assert "How old is my workshop?" in pool  # its details stay, as a vehicle's do
+
+
 def test_unknown_questions_ask_details_of_what_the_facts_name_but_never_the_facts(small_facts):
     from andraeus.probes import abstain_questions, unknown_questions
 

@@ -56,6 +56,8 @@ ABSTAIN_TRAIN = [
     "How many pairs of glasses do I own?",
 ]
 DECLINE_ANSWER = "I don't know — you haven't told me that."
+_UNKNOWN = yaml.safe_load(resources.files("andraeus").joinpath("data/unknown.yaml").read_text())
+_PREMISES = re.compile(rf"(?i)\b(?:{'|'.join(map(re.escape, _UNKNOWN['premises']))})\b")
 
 
 @dataclass(frozen=True)
@@ -200,9 +202,8 @@ def unknown_questions(facts: FactSet) -> list[str]:
     Tomasz allergic to?"), near misses ("my brother" beside a sister, "my aunt"), then generic
     attributes; less any that a fact asks. The built-in abstention probes are among them: they are
     measured with the gate's `leaving_out` them."""
-    data = yaml.safe_load(resources.files("andraeus").joinpath("data/unknown.yaml").read_text())
     subjects = dict.fromkeys(s for f in facts for s in _subjects(f))
-    details = [t.replace("{x}", s) for g in facts for s in _subjects(g) for t in data["details"]
+    details = [t.replace("{x}", s) for g in facts for s in _subjects(g) for t in _UNKNOWN["details"]
                if not _detail_given(t, g, facts)]
     # each fact asked of everyone the facts name, by name and as "my ...": the user's allergy is
     # neither Tomasz's nor "my partner's"
@@ -213,14 +214,17 @@ def unknown_questions(facts: FactSet) -> list[str]:
     # what a fact answers in other words is not unknown: "Who is my manager at work?" beside a foreman
     taken = {normalise_question(q) for f in facts
              for q in [f.question, *_also_asked(f, named), *equivalent_questions(f.question, f.answer)]}
-    return [q for q in dict.fromkeys(details + near + data["generic"])
+    return [q for q in dict.fromkeys(details + near + _UNKNOWN["generic"])
             if normalise_question(q) not in taken and not any(_same_topic(q, f.question) for f in facts)]
 
 
 def _of_someone(fact: Fact) -> bool:
     """Does the fact name someone whom the user's own facts can be asked of: a person or an animal, not a
-    vehicle ("How many years have the boat I pilot been piloting on the Mekong?" asks nothing)?"""
-    return not any(c[0] == "vehicles" for s in _subjects(fact) for c in concepts(s))
+    vehicle ("How many years have the boat I pilot been piloting on the Mekong?" asks nothing), nor the
+    premises the user works in ("How many apprentices does my workshop have?" asks the user's own)?"""
+    subjects = _subjects(fact)
+    return not any(c[0] == "vehicles" for s in subjects for c in concepts(s)) \
+        and not any(_PREMISES.search(s) for s in subjects if not is_name(s))
 
 
 def _subject_of(question: str) -> frozenset:
