@@ -237,6 +237,11 @@ def test_about_someone_reads_who_is_asked_about_not_who_asks():
     assert not about_someone("My partner is cooking dinner and wants to make my favorite meal", names)  # doing
     assert not about_someone("Tomasz's planning a surprise dinner with the meal I like best", names)
     assert about_someone("When is my sister's wedding?", names) and about_someone("What is my sister studying?", names)
+    # whose asker: "my daughter's teacher asked" is someone asking, not whom it asks about
+    assert not about_someone("my daughter's teacher asked what I do for work, what's my trade?", names)
+    assert not about_someone("Tomasz's mother wants to know my birthday", names)
+    assert about_someone("When is my daughter's teacher's birthday?", names)
+    assert about_someone("What does my daughter's teacher do?", names)
 
 
 def test_a_question_about_the_user_is_not_declined_for_a_never_given_one_about_someone_else():

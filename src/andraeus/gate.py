@@ -428,7 +428,9 @@ def _someone(names: frozenset[str]) -> re.Pattern:
     alternation = _others(names)
     # "Tomasz and I", "me and my partner": the user among others, not someone else
     with_me = r"(?<!\bme and )(?<!\bi and )(?<!\bme and my )(?<!\bi and my )"
-    return re.compile(rf"{with_me}(?<![\w-])(?:{alternation})(?:s|es|'s)?(?![\w-])(?!\s+(?:{_asking()})\b)"
+    # "my daughter's teacher asked ...": whose asker, not whom it asks about
+    askers = rf"(?!'s\s+(?:{alternation})s?\s+(?:{_asking()})\b)"
+    return re.compile(rf"{with_me}(?<![\w-])(?:{alternation}){askers}(?:s|es|'s)?(?![\w-])(?!\s+(?:{_asking()})\b)"
                       rf"(?!\s+and\s+(?:i|me)\b){_DOING}", re.IGNORECASE)
 
 
