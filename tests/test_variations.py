@@ -643,11 +643,21 @@ def test_where_one_studied_is_not_what_one_majored_in():
     # a trade is taught too, and asked of a teacher or who passed it on
     ("Who was my teacher in the trade?", "Who taught me the trade?"),
     ("Who taught me the trade?", "Who did I learn my craft from?"),
+    # a craft taught by name is asked of its teacher: "who was my carpentry teacher"
+    ("Who was my carpentry teacher?", "Who taught me carpentry?"),
+    ("Who did I learn piano tuning from?", "Who taught me piano tuning?"),
 ])
 def test_common_facts_asked_in_other_shapes_get_their_equivalents(expected, question):
     from andraeus.variations import equivalent_questions
 
     assert expected in equivalent_questions(question)
+
+
+def test_a_craft_taught_by_name_is_not_read_into_other_shapes():
+    from andraeus.variations import equivalent_questions
+
+    assert not [q for q in equivalent_questions("Who taught me at work?") if "teacher" in q]  # no "at work teacher"
+    assert "Who was my to make sails teacher?" not in equivalent_questions("Who taught me to make sails?")
 
 
 def test_best_is_closest_only_of_a_friend():
