@@ -657,7 +657,7 @@ def test_a_craft_taught_by_name_is_not_read_into_other_shapes():
     from andraeus.variations import equivalent_questions
 
     assert not [q for q in equivalent_questions("Who taught me at work?") if "teacher" in q]  # no "at work teacher"
-    assert "Who was my to make sails teacher?" not in equivalent_questions("Who taught me to make sails?")
+    assert "Who was my to sail teacher?" not in equivalent_questions("Who taught me to sail?")
 
 
 def test_best_is_closest_only_of_a_friend():
