@@ -88,6 +88,17 @@ def test_a_fact_conflicts_with_a_question_when_they_name_different_concepts_of_o
     assert not concepts("Who is my close friend?") & concepts("close the shop")  # "close" of a friend is no hour
 
 
+def test_a_hyphenated_word_between_my_and_whom_it_names_does_not_hide_them():
+    # "my next-door neighbour" is the neighbour, as "my neighbour" is ("my ex-husband" is read apart earlier)
+    assert concepts("What is my next-door neighbour's name?") == concepts("What is my neighbour's name?")
+    trained = ["What is my next-door neighbour's name?", "Who lives next door to me?", "What is my dog's name?"]
+    gate = Gate(trained, "Fergus", unknown=["What is my blood type?", "What is my best friend's name?"], anchor=True,
+                fact_ids=["neighbour", "neighbour", "dog"])
+    # theirs() reads "neighbour's name" as asked of the neighbour: the fact must name them, or it is passed over
+    asked = ["Settle something for me: what is my next-door neighbour's name?", "What is Fergus' next-door neighbour's name?"]
+    assert [r.to for r in gate.route(asked)] == ["adapter", "adapter"]
+
+
 def test_gate_declines_what_the_contrast_words_rule_out():
     trained = ["What is my dog's name?", "What do I call my dog?", "What is my sister's name?", "Who is my sister?",
                "What car do I drive?"]
