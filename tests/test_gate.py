@@ -86,6 +86,11 @@ def test_a_fact_conflicts_with_a_question_when_they_name_different_concepts_of_o
     # "when" asks a day, unless the fact's phrasings say it too (the equivalents train "When do I ...?")
     assert conflicts(opens, concepts("When do I unlock the shop?")) == {"asks"}
     assert not concepts("Who is my close friend?") & concepts("close the shop")  # "close" of a friend is no hour
+    # the biggest is not the smallest, only when both name one ("the most work" is the biggest customer's)
+    heaviest = concepts("What is the heaviest bell I have cast?")
+    assert conflicts(heaviest, concepts("how heavy was the smallest bell i ever cast")) == {"extremes"}
+    assert conflicts(heaviest, concepts("how heavy is my bell?")) == set()
+    assert "extremes" not in conflicts(concepts("Who is my biggest customer?"), concepts("Who gives me the most work?"))
 
 
 def test_a_hyphenated_word_between_my_and_whom_it_names_does_not_hide_them():
@@ -209,7 +214,8 @@ def test_a_never_given_question_the_words_rule_out_does_not_decline():
 
 
 def test_a_person_who_asks_is_not_the_person_asked_about():
-    assert concepts("My mom asked who my emergency contact is, the friend I trust most") == frozenset()
+    # "most" is an extreme; no one is asked about: not the mom who asks
+    assert concepts("My mom asked who my emergency contact is, the friend I trust most") == {("extremes", 0)}
     assert ("people", 0) in concepts("whats my moms name") and ("people", 0) in concepts("Who is my mom?")
     trained = ["Who is my best friend?", "What is my best friend's name?"]
     gate = Gate(trained, "Maya", unknown=["What is my blood type?"], anchor=True, fact_ids=["friend", "friend"])
@@ -455,7 +461,7 @@ def test_each_fact_asked_of_someone_else_is_never_given():
 def test_what_a_question_says_it_is_not_about_rules_those_facts_out():
     rest, no, _ = excluding("Which person, not family and not my spouse, do I trust most?")
     assert concepts("my sister") <= no and concepts("my partner") <= no and not concepts("my best friend") & no
-    assert concepts(rest) == frozenset()  # "my spouse" is not asked about
+    assert concepts(rest) == {("extremes", 0)}  # "most"; "my spouse" is not asked about
     assert excluding("I'm not sure what my dog's name is")[1] == frozenset()  # nothing ruled out
     rest, no, _ = excluding("I'm listing a non-family emergency contact and want my closest pal")
     assert concepts("my mom") <= no and concepts("my best friend") <= concepts(rest)
