@@ -91,6 +91,8 @@ def test_a_fact_conflicts_with_a_question_when_they_name_different_concepts_of_o
     assert conflicts(heaviest, concepts("how heavy was the smallest bell i ever cast")) == {"extremes"}
     assert conflicts(heaviest, concepts("how heavy is my bell?")) == set()
     assert "extremes" not in conflicts(concepts("Who is my biggest customer?"), concepts("Who gives me the most work?"))
+    # "my second-biggest customer" is another one than the biggest ("my second" wants a word end)
+    assert ("which", 1) in concepts("Which estate is my second-biggest customer?")
 
 
 def test_a_hyphenated_word_between_my_and_whom_it_names_does_not_hide_them():
