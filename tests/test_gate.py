@@ -102,7 +102,8 @@ def test_a_hyphenated_word_between_my_and_whom_it_names_does_not_hide_them():
     gate = Gate(trained, "Fergus", unknown=["What is my blood type?", "What is my best friend's name?"], anchor=True,
                 fact_ids=["neighbour", "neighbour", "dog"])
     # theirs() reads "neighbour's name" as asked of the neighbour: the fact must name them, or it is passed over
-    asked = ["Settle something for me: what is my next-door neighbour's name?", "What is Fergus' next-door neighbour's name?"]
+    asked = ["Settle something for me: what is my next-door neighbour's name?",
+             "What is Fergus' next-door neighbour's name?"]
     assert [r.to for r in gate.route(asked)] == ["adapter", "adapter"]
 
 

@@ -243,7 +243,10 @@ def _lexicon() -> list[tuple[re.Pattern, frozenset[tuple[str, int]]]]:
     asking = _asking()
     named = _words()
     leads = ["how many"]  # "How many brothers do I have?" names brothers: read after the words they lead
-    lead = {True: rf"\b(?:(?:my|our)|(?:i|we)\s+have\s+(?:a|an|any)|{_alternation(leads)})\s+(?:[a-z]+(?:-[a-z]+)*\s+)?",
+    # a person owned: "my", "I have a" or a lead, then at most one word ("my eldest daughter", "my next-door
+    # neighbour"), then the word
+    between = r"(?:[a-z]+(?:-[a-z]+)*\s+)?"
+    lead = {True: rf"\b(?:(?:my|our)|(?:i|we)\s+have\s+(?:a|an|any)|{_alternation(leads)})\s+{between}",
             False: r"(?<![\w-])"}
     tail = {True: rf"(?![\w-])(?!\s+(?:{asking})\b){_DOING}", False: r"(?![\w-])"}
     out = []
