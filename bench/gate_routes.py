@@ -6,6 +6,8 @@ the gate's words on questions already read, before a blind set measures it.
   # every person in examples/ (facts.yaml with its numbered sets, facts_X.yaml with X_heldout_handwritten.yaml
   # and X_never_given_handwritten.yaml), phrasings as a default adapter of seed 0 trains on: OUT/X.jsonl each
   .venv/bin/python bench/gate_routes.py all OUT [--margin M] [--skip NAME ...]
+  # every person's generated held-out phrasings (seed 0) the served gate sends away from their own fact
+  .venv/bin/python bench/gate_routes.py generated [--skip NAME ...]
   # the questions two dumps route differently: "+" now right, "-" now wrong, "?" wrong both ways
   .venv/bin/python bench/gate_routes.py diff OLD.jsonl NEW.jsonl
   # route-only figures per dump: held-out routed to its own fact (mean over facts, as `andraeus eval`
@@ -49,11 +51,11 @@ def people() -> dict[str, tuple[Path, list[Path], list[Path]]]:
 
 
 def default_saved(facts) -> dict:
-    """The training phrasings of a default adapter of seed 0, as its phrasings.json holds them (written
-    here, not with train.phrasings_record, so an older src on PYTHONPATH runs this too)."""
+    """The training and held-out phrasings of a default adapter of seed 0, as its phrasings.json holds them
+    (written here, not with train.phrasings_record, so an older src on PYTHONPATH runs this too)."""
     config = TrainConfig(seed=0)
     split = make_split(facts, config.variations, 0, config.heldout_per_fact)
-    return {"train": [dataclasses.asdict(p) for p in split.train]}
+    return {part: [dataclasses.asdict(p) for p in getattr(split, part)] for part in ("train", "heldout")}
 
 
 def served_gate(facts, texts: list[str], ids: list[str | None], margin: float = MARGIN) -> Gate:
@@ -85,11 +87,25 @@ def dump(adapter: Path | None, facts_path: Path, held: list[Path], never: list[P
     routes = route_all(gate, asked, builtin)
     rows += [("builtin", q, "decline") for q in builtin] + [("general", q, "base") for q in general]
     of = dict(zip(texts, ids))
-    out = []
-    for s, q, want in rows:
-        r = routes[q]
-        out.append([s, q, want, f"adapter:{of.get(r.text, '(as written)')}" if r.to == "adapter" else r.to])
-    return out
+    return [[s, q, want, named(routes[q], of)] for s, q, want in rows]
+
+
+def named(route, of: dict) -> str:
+    """A route as a dump writes it: "decline", "base", or "adapter:FACT" by the phrasing answered from."""
+    return f"adapter:{of.get(route.text, '(as written)')}" if route.to == "adapter" else route.to
+
+
+def generated(facts_path: Path, margin: float = MARGIN) -> tuple[list[list[str]], int]:
+    """The generated held-out phrasings (seed 0) that the served gate of a default adapter sends
+    anywhere but to their own fact, as [question, fact, route], and how many there are in all: the
+    generator's own wordings of a fact must reach it."""
+    facts = load_facts(facts_path)
+    saved = default_saved(facts)
+    _, texts, ids = trained(saved)
+    held = saved["heldout"]
+    routes = served_gate(facts, texts, ids, margin).route([p["text"] for p in held])
+    got = [named(r, dict(zip(texts, ids))) for r in routes]
+    return [[p["text"], p["fact_id"], g] for p, g in zip(held, got) if g != f"adapter:{p['fact_id']}"], len(held)
 
 
 def right(want: str, got: str) -> bool:
@@ -148,6 +164,9 @@ def main() -> None:
     a.add_argument("out", type=Path)
     a.add_argument("--margin", type=float, default=MARGIN)
     a.add_argument("--skip", nargs="*", default=[], help="people to leave out (a blind set not yet read)")
+    g = sub.add_parser("generated")
+    g.add_argument("--margin", type=float, default=MARGIN)
+    g.add_argument("--skip", nargs="*", default=[], help="people to leave out (a blind set not yet read)")
     r = sub.add_parser("score")
     r.add_argument("dumps", type=Path, nargs="+")
     c = sub.add_parser("diff")
@@ -162,6 +181,16 @@ def main() -> None:
             if name in args.skip:
                 continue
             write(dump(None, facts, held, never, args.margin), args.out / f"{name}.jsonl")
+    elif args.command == "generated":
+        wrong, total = 0, 0
+        for name, (facts, _, _) in people().items():
+            if name in args.skip:
+                continue
+            misses, n = generated(facts, args.margin)
+            wrong, total = wrong + len(misses), total + n
+            for q, fact, got in misses:
+                print(f"{name}: {q!r} want {fact}: {got}")
+        print(f"{wrong} of {total} generated held-out phrasings routed away from their own fact")
     elif args.command == "score":
         figures = {p.stem: score([json.loads(x) for x in p.read_text().splitlines()]) for p in args.dumps}
         print(f"{'':14} {'held-out':>9} {'never-given':>12} {'built-in':>9}  (routed right / to the adapter)")
