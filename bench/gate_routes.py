@@ -104,7 +104,8 @@ def generated(facts_path: Path, margin: float = MARGIN) -> tuple[list[list[str]]
     _, texts, ids = trained(saved)
     held = saved["heldout"]
     routes = served_gate(facts, texts, ids, margin).route([p["text"] for p in held])
-    got = [named(r, dict(zip(texts, ids))) for r in routes]
+    of = dict(zip(texts, ids))
+    got = [named(r, of) for r in routes]
     return [[p["text"], p["fact_id"], g] for p, g in zip(held, got) if g != f"adapter:{p['fact_id']}"], len(held)
 
 
