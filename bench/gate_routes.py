@@ -26,6 +26,7 @@ import dataclasses
 import json
 import statistics
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
@@ -40,14 +41,15 @@ from gate_study import EXAMPLES, HELD, NEVER, route_all, trained
 MARGIN = Gate([]).margin
 
 
-def people() -> dict[str, tuple[Path, list[Path], list[Path]]]:
-    """Everyone in examples/ with hand-written sets: name -> (facts, held-out sets, never-given sets)."""
+def people(skip: Sequence[str] = ()) -> dict[str, tuple[Path, list[Path], list[Path]]]:
+    """Everyone in examples/ with hand-written sets but those in `skip` (blind sets not yet read): name ->
+    (facts, held-out sets, never-given sets)."""
     out = {"maya": (EXAMPLES / "facts.yaml", HELD, NEVER)}
     for facts in sorted(EXAMPLES.glob("facts_*.yaml")):
         name = facts.stem.removeprefix("facts_")
         out[name] = (facts, [EXAMPLES / f"{name}_heldout_handwritten.yaml"],
                      [EXAMPLES / f"{name}_never_given_handwritten.yaml"])
-    return out
+    return {name: sets for name, sets in out.items() if name not in skip}
 
 
 def default_saved(facts) -> dict:
@@ -178,15 +180,11 @@ def main() -> None:
         write(dump(args.adapter, args.facts, args.held, args.never, args.margin), args.out)
     elif args.command == "all":
         args.out.mkdir(parents=True, exist_ok=True)
-        for name, (facts, held, never) in people().items():
-            if name in args.skip:
-                continue
+        for name, (facts, held, never) in people(args.skip).items():
             write(dump(None, facts, held, never, args.margin), args.out / f"{name}.jsonl")
     elif args.command == "generated":
         wrong, total = 0, 0
-        for name, (facts, _, _) in people().items():
-            if name in args.skip:
-                continue
+        for name, (facts, _, _) in people(args.skip).items():
             misses, n = generated(facts, args.margin)
             wrong, total = wrong + len(misses), total + n
             for q, fact, got in misses:
