@@ -93,6 +93,13 @@ def test_a_fact_conflicts_with_a_question_when_they_name_different_concepts_of_o
     assert "extremes" not in conflicts(concepts("Who is my biggest customer?"), concepts("Who gives me the most work?"))
     # "my second-biggest customer" is another one than the biggest ("my second" wants a word end)
     assert ("which", 1) in concepts("Which estate is my second-biggest customer?")
+    # a child-size thing is not the standard one, only when both name a size ("my children" names none)
+    standard = concepts("How much do I charge for a standard hat?")
+    assert conflicts(standard, concepts("How much do I charge for a child-size hat?")) == {"sizes"}
+    assert conflicts(concepts("What price do I charge for an adult sweater?"),
+                     concepts("What price do I charge for a children's sweater?")) == {"sizes"}
+    assert "sizes" not in conflicts(standard, concepts("how much is one of my hats?"))
+    assert not {c for c in concepts("How many girls are there among my children?") if c[0] == "sizes"}
 
 
 def test_a_hyphenated_word_between_my_and_whom_it_names_does_not_hide_them():
