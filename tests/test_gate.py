@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from andraeus.gate import (Gate, concepts, conflicts, excluding, in_own_voice, is_name, is_personal, is_request,
-                           label_questions, names_in, plain_kin, speaks_as, theirs)
+from andraeus.gate import (Gate, as_the_gate_reads, concepts, conflicts, excluding, in_own_voice, is_name, is_personal,
+                           is_request, label_questions, names_in, plain_kin, speaks_as, theirs)
 from andraeus.probes import asked_of
 from andraeus.scoring import is_numeric
 
@@ -100,6 +100,12 @@ def test_a_fact_conflicts_with_a_question_when_they_name_different_concepts_of_o
                      concepts("What price do I charge for a children's sweater?")) == {"sizes"}
     assert "sizes" not in conflicts(standard, concepts("how much is one of my hats?"))
     assert not {c for c in concepts("How many girls are there among my children?") if c[0] == "sizes"}
+    # a large thing is not a small one, only when both name one ("my big sister" is the older one)
+    large = concepts("How much do I charge for a large water pot?")
+    assert conflicts(large, concepts("How much do I charge for a small water pot?")) == {"bulk"}
+    assert conflicts(large, concepts("how much for one of my big pots")) == set()
+    assert "bulk" not in conflicts(large, concepts("what do my pots cost?"))
+    assert not {c for c in concepts(as_the_gate_reads("what's my big sister called?", None)) if c[0] == "bulk"}
 
 
 def test_a_hyphenated_word_between_my_and_whom_it_names_does_not_hide_them():
