@@ -106,6 +106,9 @@ def test_a_fact_conflicts_with_a_question_when_they_name_different_concepts_of_o
     assert conflicts(large, concepts("how much for one of my big pots")) == set()
     assert "bulk" not in conflicts(large, concepts("what do my pots cost?"))
     assert not {c for c in concepts(as_the_gate_reads("what's my big sister called?", None)) if c[0] == "bulk"}
+    # one's blood type is not one's illness
+    assert conflicts(concepts("What health condition do I have?"), concepts("What is my blood type?")) == {"health"}
+    assert "health" not in conflicts(concepts("What health condition do I have?"), concepts("what am i on tablets for?"))
 
 
 def test_a_hyphenated_word_between_my_and_whom_it_names_does_not_hide_them():
