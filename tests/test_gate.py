@@ -100,12 +100,15 @@ def test_a_fact_conflicts_with_a_question_when_they_name_different_concepts_of_o
                      concepts("What price do I charge for a children's sweater?")) == {"sizes"}
     assert "sizes" not in conflicts(standard, concepts("how much is one of my hats?"))
     assert not {c for c in concepts("How many girls are there among my children?") if c[0] == "sizes"}
-    # a large thing is not a small one, only when both name one ("my big sister" is the older one)
+    # a large thing is not a small one (nor a medium one), only when both name one ("my big sister" is the older one)
     large = concepts("How much do I charge for a large water pot?")
     assert conflicts(large, concepts("How much do I charge for a small water pot?")) == {"bulk"}
     assert conflicts(large, concepts("how much for one of my big pots")) == set()
     assert "bulk" not in conflicts(large, concepts("what do my pots cost?"))
     assert not {c for c in concepts(as_the_gate_reads("what's my big sister called?", None)) if c[0] == "bulk"}
+    medium = concepts("How much do I charge for a medium rug?")
+    assert conflicts(medium, concepts("How much do I charge for a large rug?")) == {"bulk"}
+    assert conflicts(medium, concepts("what's my price for a mid-sized rug?")) == set()
     # one's blood type is not one's illness
     assert conflicts(concepts("What health condition do I have?"), concepts("What is my blood type?")) == {"health"}
     assert "health" not in conflicts(concepts("What health condition do I have?"), concepts("what am i on tablets for?"))
